@@ -1,0 +1,1 @@
+"""Understand a resident's message and compose the answer (plain synchronous code)."""

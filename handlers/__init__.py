@@ -1,0 +1,1 @@
+"""HTTP edges and application assembly: WeChat webhook, public pages, staff pages, CLI."""

@@ -1,0 +1,1 @@
+"""Readers that turn the bureau's published files into documents and cell grids."""
