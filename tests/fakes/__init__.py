@@ -1,0 +1,1 @@
+"""Fake third-party services that tests run on loopback instead of the real ones."""
