@@ -1,1 +1,1 @@
-"""The published material: catalog, store, importers and the search index (plain synchronous code)."""
+"""The published material: catalog, store, importers and the search index (sync code)."""

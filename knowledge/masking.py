@@ -18,9 +18,7 @@ MASK = "*"
 # An 18-character identity number: 6-digit region, 8 birth-date digits, 3 sequence digits and a
 # check character. Any of the middle 8 (or the sequence digits) may arrive already hidden.
 # Lookarounds keep us from cutting a longer digit run (a bank account) in the middle.
-_ID18 = re.compile(
-    r"(?<![0-9A-Za-z*])([1-9]\d{5})([0-9*]{8})([0-9*]{3}[0-9Xx])(?![0-9A-Za-z*])"
-)
+_ID18 = re.compile(r"(?<![0-9A-Za-z*])([1-9]\d{5})([0-9*]{8})([0-9*]{3}[0-9Xx])(?![0-9A-Za-z*])")
 # Legacy 15-digit numbers: 6-digit region, YYMMDD, 3 sequence digits (no check character).
 _ID15 = re.compile(r"(?<![0-9A-Za-z*])([1-9]\d{5})([0-9*]{5})(\d{4})(?![0-9A-Za-z*])")
 # Mobile numbers (11 digits starting 1[3-9]) and landlines with an area code (0349-1234567).

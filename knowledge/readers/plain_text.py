@@ -23,6 +23,7 @@ from knowledge.readers.source import (
     heading,
     paragraph,
     publication_date,
+    table_marker,
 )
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
@@ -138,6 +139,7 @@ def _read_table(lines: list[str], index: int, parsed: _Markdown) -> int:
     width = max(len(row) for row in rows)
     padded = tuple(row + (None,) * (width - len(row)) for row in rows)
     name = parsed.last_heading or f"table {len(parsed.grids) + 1}"
+    parsed.blocks.append(table_marker(name, len(parsed.grids)))
     parsed.grids.append(Grid(padded, name))
     return index
 

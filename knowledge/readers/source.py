@@ -12,7 +12,7 @@ from typing import Literal
 from knowledge.dates import FoundDate, find_publication_date
 
 CellValue = str | int | float | date | datetime | None
-BlockKind = Literal["heading", "paragraph"]
+BlockKind = Literal["heading", "paragraph", "table"]
 TitleSource = Literal["heading", "html-title", "first-line", "file-name", "table-title"]
 
 # Notices indent with full-width spaces and separate fields with them (日期　来源): one space.
@@ -21,7 +21,11 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]+")
 
 @dataclass(frozen=True)
 class Block:
-    """A heading (level = depth, 1 for the top) or a paragraph (level 0) of a document."""
+    """A heading (level = depth, 1 for the top), a paragraph (level 0), or where a table stood.
+
+    A "table" block marks the position of a table among the paragraphs: its level is the
+    table's index in SourceDocument.grids and its text the table's name.
+    """
 
     kind: BlockKind
     text: str
@@ -52,6 +56,11 @@ class SourceDocument:
 def paragraph(text: str) -> Block:
     """A paragraph block (level 0)."""
     return Block("paragraph", text, 0)
+
+
+def table_marker(name: str, grid_index: int) -> Block:
+    """Where grids[grid_index] stood among the paragraphs."""
+    return Block("table", name, grid_index)
 
 
 def heading(text: str, level: int) -> Block:

@@ -25,6 +25,7 @@ from knowledge.readers.source import (
     heading,
     paragraph,
     publication_date,
+    table_marker,
     without_title,
 )
 
@@ -213,6 +214,7 @@ class _Article:
 
     def _table(self, table: Element) -> None:
         name = self._last_heading or f"table {len(self.grids) + 1}"
+        self.blocks.append(table_marker(name, len(self.grids)))
         self.grids.append(Grid(_table_rows(table), name))
 
     def _flush(self) -> None:

@@ -30,6 +30,7 @@ from knowledge.readers.source import (
     heading,
     paragraph,
     publication_date,
+    table_marker,
 )
 
 # Word's built-in style names as python-docx reports them, and WPS's Chinese names.
@@ -53,6 +54,7 @@ DAMAGED_PACKAGE_ERRORS: tuple[type[Exception], ...] = (
 class _Paragraph:
     text: str
     style: str
+    grid: int = -1  # for a table's place among the paragraphs: its index in the grids
 
 
 def read_word_document(file_name: str, data: bytes) -> SourceDocument:
@@ -84,6 +86,7 @@ def _contents(word: Any) -> tuple[list[_Paragraph], list[Grid]]:
     for item in word.iter_inner_content():
         if hasattr(item, "rows"):
             name = last_heading or f"table {len(grids) + 1}"
+            paragraphs.append(_Paragraph(name, "", len(grids)))
             grids.append(Grid(_table_rows(item), name))
             continue
         text = clean_line(item.text)
@@ -109,14 +112,18 @@ def _split_title(
             end += 1
         title = "".join(item.text for item in paragraphs[first_title:end])
         return title, "heading", paragraphs[:first_title] + paragraphs[end:]
-    if paragraphs:
-        first = paragraphs[0]
+    texts = [item for item in paragraphs if item.grid < 0]
+    if texts:
+        first = texts[0]
+        rest = [item for item in paragraphs if item is not first]
         title_from: TitleSource = "heading" if _HEADING_STYLE.match(first.style) else "first-line"
-        return first.text, title_from, paragraphs[1:]
+        return first.text, title_from, rest
     return file_stem(file_name), "file-name", paragraphs
 
 
 def _block(item: _Paragraph) -> Block:
+    if item.grid >= 0:
+        return table_marker(item.text, item.grid)
     match = _HEADING_STYLE.match(item.style)
     if match:
         return heading(item.text, max(1, int(match.group(1))))

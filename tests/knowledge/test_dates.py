@@ -147,7 +147,7 @@ def test_find_dates_lists_every_full_date_once(text: str, expected: list[date]) 
             FoundDate(date(2026, 1, 16), "signature"),
         ),
         (
-            ["山阴县保障性住房管理实施细则", "（山住建发〔2026〕3号　2026年1月8日印发）", "第一条"],  # noqa: RUF001 (document numbers as published)
+            ["山阴县保障性住房管理实施细则", "（山住建发〔2026〕3号　2026年1月8日印发）", "第一条"],
             FoundDate(date(2026, 1, 8), "issued"),
         ),
         # Labelled wins over the signature, the signature over the issued date.
@@ -156,7 +156,7 @@ def test_find_dates_lists_every_full_date_once(text: str, expected: list[date]) 
             FoundDate(date(2026, 2, 5), "labelled"),
         ),
         (
-            ["细则", "（山住建发〔2026〕3号　2026年1月8日印发）", "正文", "2026年1月9日"],  # noqa: RUF001 (document numbers as published)
+            ["细则", "（山住建发〔2026〕3号　2026年1月8日印发）", "正文", "2026年1月9日"],
             FoundDate(date(2026, 1, 9), "signature"),
         ),
     ],

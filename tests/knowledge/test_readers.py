@@ -135,6 +135,8 @@ def test_markdown_headings_tables_bold_and_quotes(tmp_path: Path) -> None:
         Block("paragraph", "- 已承租公租房的不得申请；", 0),
         Block("paragraph", "说明：申请人无需自行开具无房证明。", 0),
         Block("heading", "三、办理程序和期限", 2),
+        # Where the table stood among the paragraphs: grids[0].
+        Block("table", "三、办理程序和期限", 0),
     )
     assert document.grids == (
         Grid(
@@ -215,7 +217,8 @@ def test_html_table_in_the_article_becomes_a_grid(tmp_path: Path) -> None:
     )
     document = read(path)
     assert document.grids == (Grid((("项目名称", "套数"), ("幸福里", "30")), "table 1"),)
-    assert texts(document) == ["本批次房源如下："]
+    assert texts(document) == ["本批次房源如下：", "table 1"]
+    assert document.blocks[-1] == Block("table", "table 1", 0)
 
 
 def test_html_with_line_breaks_spans_and_entities(tmp_path: Path) -> None:
@@ -249,7 +252,7 @@ def test_docx_title_style_headings_and_tables(tmp_path: Path) -> None:
         tmp_path / "实施细则.docx",
         "山阴县保障性住房管理实施细则",
         [
-            "（山住建发〔2026〕3号　2026年1月8日印发）",  # noqa: RUF001 (document numbers as published)
+            "（山住建发〔2026〕3号　2026年1月8日印发）",
             ("Heading 1", "第一章　总则"),
             "第一条　为规范本县公共租赁住房管理，制定本细则。",
             ("Heading 2", "三、年度安排"),
@@ -261,10 +264,11 @@ def test_docx_title_style_headings_and_tables(tmp_path: Path) -> None:
     assert (document.published_on, document.date_how) == (date(2026, 1, 8), "issued")
     assert document.encoding is None
     assert document.blocks == (
-        Block("paragraph", "（山住建发〔2026〕3号 2026年1月8日印发）", 0),  # noqa: RUF001 (document numbers as published)
+        Block("paragraph", "（山住建发〔2026〕3号 2026年1月8日印发）", 0),
         Block("heading", "第一章 总则", 1),
         Block("paragraph", "第一条 为规范本县公共租赁住房管理，制定本细则。", 0),
         Block("heading", "三、年度安排", 2),
+        Block("table", "三、年度安排", 0),
     )
     assert document.grids == (Grid((("年度", "计划开工套数"), ("2026年", "300")), "三、年度安排"),)
 

@@ -21,7 +21,7 @@ from knowledge.values import format_number, parse_number
         ("12套", 12.0),
         ("12 套", 12.0),
         ("98.6%", 98.6),
-        ("98.6％", 98.6),  # noqa: RUF001 (full-width input is the case under test)
+        ("98.6％", 98.6),
         ("约104.14万元", 1041400.0),
         ("3亿元", 300000000.0),
         ("１２０", 120.0),  # noqa: RUF001 (full-width input is the case under test)

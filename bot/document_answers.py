@@ -1,0 +1,136 @@
+"""Replies quoted from documents: rules, materials, procedure, notices, complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot import phrases
+from bot.answer import AnswerKind
+from bot.compose import contact_sentence, format_date, sources_of
+from bot.conversation import Context
+from bot.intents import Intent
+from bot.passage_answers import Quote, quote_for, quote_lines
+from bot.passage_search import Query, ScoredPassage, build_query, search_passages
+from bot.understanding import Understanding
+from bot.vocabulary import Vocabulary
+from knowledge.index import SearchIndex
+
+# Intents whose answer is a list (materials, conditions) rather than one sentence.
+WHOLE_LIST_INTENTS = frozenset(
+    {Intent.MATERIALS, Intent.ELIGIBILITY, Intent.LOTTERY, Intent.SIGNING, Intent.PROCEDURE}
+)
+RESTRICTED_ITEMS: dict[Intent, tuple[int, ...]] = {
+    Intent.LOTTERY: (18,),
+    Intent.SIGNING: (20,),
+}
+# Boost words that say what kind of passage answers each intent.
+INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
+    Intent.MATERIALS: ("材料",),
+    Intent.ELIGIBILITY: ("条件",),
+    Intent.LOTTERY: ("摇号",),
+    Intent.SIGNING: ("签订", "合同"),
+}
+_NOTICE_LIST_LENGTH = 5
+# A follow-up first looks in the document the last answer came from, if it covers this much.
+_SAME_DOCUMENT_COVERAGE = 0.34
+
+
+@dataclass(frozen=True)
+class Found:
+    """A quote with the words that found it and the document it came from."""
+
+    quote: Quote
+    query: Query
+    ranked: tuple[ScoredPassage, ...]
+
+    @property
+    def document_id(self) -> int:
+        """The document of the first quoted passage (0 for a published answer)."""
+        first = self.quote.entries[0]
+        return first.doc.document_id if first.doc else 0
+
+
+def context_words(understanding: Understanding, context: Context) -> list[str]:
+    """Words the conversation carries into a follow-up: type, category, project, topic."""
+    slots = understanding.slots
+    words = []
+    housing = slots.housing_type or (
+        context.housing_type if understanding.reading.follow_up else ""
+    )
+    category = slots.category or (context.category if understanding.reading.follow_up else "")
+    for word in (housing, category):
+        if word:
+            words.append(word)
+    if understanding.reading.follow_up and context.section:
+        words.extend(context.section.split())
+    return words
+
+
+def find_quote(
+    index: SearchIndex,
+    understanding: Understanding,
+    context: Context,
+    vocabulary: Vocabulary,
+    intent: Intent,
+    *,
+    today: date,
+    extra_words: Sequence[str] = (),
+) -> Found | None:
+    """The best quote for a document question, following the conversation where it leans on it."""
+    carried = context_words(understanding, context)
+    boosts = [*carried, *INTENT_WORDS.get(intent, ()), *extra_words]
+    query = build_query(index, understanding.text, vocabulary, boosts)
+    whole = intent in WHOLE_LIST_INTENTS
+    match_words = [w for w in carried if len(w) > 1]
+    if understanding.reading.follow_up and context.document_id:
+        ranked = search_passages(
+            index, query, intent, today=today, within_document=context.document_id
+        )
+        quote = quote_for(index, query, ranked, whole_lists=whole)
+        if quote is not None and quote.coverage >= _SAME_DOCUMENT_COVERAGE:
+            return Found(quote, query, tuple(ranked))
+    restricted = RESTRICTED_ITEMS.get(intent, ())
+    ranked = []
+    if restricted:
+        ranked = search_passages(
+            index, query, intent, today=today, restrict_items=restricted, match_words=match_words
+        )
+    if not ranked:
+        ranked = search_passages(index, query, intent, today=today, match_words=match_words)
+    quote = quote_for(index, query, ranked, whole_lists=whole)
+    if quote is None:
+        return None
+    return Found(quote, query, tuple(ranked))
+
+
+def quote_reply_lines(index: SearchIndex, found: Found) -> list[str]:
+    """The lines quoting what was found."""
+    return quote_lines(index, found.quote)
+
+
+def latest_notices(index: SearchIndex) -> tuple[list[str], list[object]]:
+    """The newest published documents, newest first, as lines and their citations."""
+    lines = [phrases.NOTICES_INTRO]
+    infos = [i for i in index.documents if i.published_on is not None][:_NOTICE_LIST_LENGTH]
+    for info in infos:
+        lines.append(f"{format_date(info.published_on)}《{info.title}》")
+    return lines, []
+
+
+def not_found_lines(index: SearchIndex) -> list[str]:
+    """What a question the material does not answer gets."""
+    return [phrases.NOT_FOUND, contact_sentence(index)]
+
+
+def quote_sources(found: Found) -> list[object]:
+    """Citations of a quote."""
+    return list(sources_of(found.quote.entries))
+
+
+def answer_kind(found: Found | None, min_score: float) -> AnswerKind:
+    """ANSWERED when the quote covers enough of the question, else NOT_FOUND."""
+    if found is None or found.quote.coverage < min_score:
+        return AnswerKind.NOT_FOUND
+    return AnswerKind.ANSWERED

@@ -1,0 +1,134 @@
+"""What a message asks: the intent, from cue words, slots and the conversation so far."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.conversation import Context
+from bot.slots import Slots
+from bot.vocabulary import Vocabulary
+
+
+class Intent(StrEnum):
+    """The kinds of question the bot answers (and the replies that are not answers)."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    MENU = "menu"
+    HANDOFF = "handoff"
+    RESULT = "result"
+    PRIVACY = "privacy"
+    COMPLAINT = "complaint"
+    OUT_OF_SCOPE = "out_of_scope"
+    LOTTERY = "lottery"
+    SIGNING = "signing"
+    LISTING = "listing"
+    ELIGIBILITY = "eligibility"
+    MATERIALS = "materials"
+    PROCEDURE = "procedure"
+    NOTICES = "notices"
+    CATALOG = "catalog"
+    GENERAL = "general"
+
+
+# Information intents, most specific first: when several cue lists match, the earlier wins.
+_INFORMATION_ORDER = (
+    Intent.CATALOG,
+    Intent.SIGNING,
+    Intent.LOTTERY,
+    Intent.MATERIALS,
+    Intent.ELIGIBILITY,
+    Intent.LISTING,
+    Intent.NOTICES,
+    Intent.PROCEDURE,
+)
+_SHORT_KEYWORD_MESSAGE = 6
+_LIST_REQUEST = re.compile(
+    r"名单.{0,12}(发我|给我|一份|发一份|导出|全部)|发我.{0,6}名单|住户名单|所有人"
+)
+_OTHERS_ID = re.compile(r"(身份证号|身份证号码|证件号)(是多少|多少|发我|给我|告诉我)")
+_SELF_INTRODUCTION = re.compile(r"^(我叫|我是|本人)\S{2,4}$")
+_FOLLOW_UP_OPENERS = ("那", "那么", "还有", "另外", "再问", "然后", "要是", "如果", "那要")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the bot reads one message."""
+
+    intent: Intent
+    cues: frozenset[Intent] = field(default_factory=frozenset)
+    follow_up: bool = False
+
+
+def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
+    found = set()
+    for intent in Intent:
+        if any(cue in text for cue in vocabulary.cues(intent.value)):
+            found.add(intent)
+    return found
+
+
+def _only_pleasantry(text: str, words: tuple[str, ...]) -> bool:
+    rest = text
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not re.sub(r"[\W_啊呀哈了的吧呢嘛哦~]+", "", rest)
+
+
+def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots) -> bool:
+    if not any(topic in text for topic in vocabulary.out_of_scope):
+        return False
+    in_scope = any(word in text for word in vocabulary.housing_words)
+    return not in_scope and not slots.projects and not slots.housing_type
+
+
+def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabulary) -> Reading:
+    """The intent of a normalised, corrected message given its slots and the context."""
+    cues = _cue_intents(text, vocabulary)
+    frozen = frozenset(cues)
+    if not text.strip():
+        return Reading(Intent.MENU, frozen)
+    if slots.full_id_given or _LIST_REQUEST.search(text):
+        return Reading(Intent.PRIVACY, frozen)
+    short = len(text) <= _SHORT_KEYWORD_MESSAGE
+    if Intent.HANDOFF in cues and short:
+        return Reading(Intent.HANDOFF, frozen)
+    if Intent.MENU in cues and (short or text.strip() in ("?", "？")):
+        return Reading(Intent.MENU, frozen)
+    if Intent.GREETING in cues and _only_pleasantry(text, vocabulary.cues("greeting")):
+        return Reading(Intent.GREETING, frozen)
+    if Intent.THANKS in cues and _only_pleasantry(text, vocabulary.cues("thanks")):
+        return Reading(Intent.THANKS, frozen)
+    if _OTHERS_ID.search(text) and slots.person_name and not slots.id_tail:
+        return Reading(Intent.PRIVACY, frozen)
+    pending = bool(context.pending_name) and context.intent == Intent.RESULT.value
+    if slots.id_tail and (slots.person_name or pending):
+        return Reading(Intent.RESULT, frozen, follow_up=not slots.person_name)
+    if slots.person_name and (Intent.RESULT in cues or _SELF_INTRODUCTION.match(text)):
+        return Reading(Intent.RESULT, frozen)
+    if slots.id_tail and Intent.RESULT in cues:
+        return Reading(Intent.RESULT, frozen)
+    if _out_of_scope(text, vocabulary, slots):
+        return Reading(Intent.OUT_OF_SCOPE, frozen)
+    if Intent.COMPLAINT in cues:
+        return Reading(Intent.COMPLAINT, frozen)
+    if Intent.RESULT in cues and slots.person_name:
+        return Reading(Intent.RESULT, frozen)
+    for intent in _INFORMATION_ORDER:
+        if intent in cues:
+            return Reading(intent, frozen, follow_up=_looks_like_follow_up(text, context))
+    if context.intent and _looks_like_follow_up(text, context):
+        try:
+            return Reading(Intent(context.intent), frozen, follow_up=True)
+        except ValueError:
+            pass
+    return Reading(Intent.GENERAL, frozen, follow_up=_looks_like_follow_up(text, context))
+
+
+def _looks_like_follow_up(text: str, context: Context) -> bool:
+    """A short message, or one opening with 那…, leans on the previous turn."""
+    if not context.intent:
+        return False
+    return len(text) <= 12 or text.startswith(_FOLLOW_UP_OPENERS)

@@ -1,0 +1,119 @@
+"""Answers quoted from documents: the best passage, the whole list it belongs to, tightly.
+
+A passage that is one item of a list (materials, conditions, steps) is shown with its lead-in
+and its sibling items, because "要交啥材料" wants the list, not its third line. A second or
+third passage is added only when it covers words of the question the first one missed (an
+address and the office hours, asked in one breath).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.passage_search import Query, ScoredPassage, coverage
+from knowledge.index import PASSAGE, Entry, SearchIndex
+
+# A list longer than this is cut (the reply must stay within WeChat's limits).
+_MAX_LIST_ITEMS = 12
+_MAX_EXTRA_PASSAGES = 2
+# An extra passage must cover at least this much of the question on its own.
+_EXTRA_MIN_COVERAGE = 0.3
+_EXTRA_MIN_GAIN = 0.15
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What will be quoted: passages in order, and how much of the question they cover."""
+
+    entries: tuple[Entry, ...]
+    coverage: float
+    lead: str = ""
+
+
+def _siblings(index: SearchIndex, entry: Entry) -> list[Entry]:
+    """The passages of the same document under the same heading, in order."""
+    if entry.doc is None or entry.kind != PASSAGE:
+        return [entry]
+    return [p for p in index.document_passages(entry.doc.document_id) if p.heading == entry.heading]
+
+
+def _is_list_member(entry: Entry, siblings: Sequence[Entry]) -> bool:
+    """True when the passage belongs to a list worth showing whole."""
+    lead_in = entry.heading.rsplit(" › ", 1)[-1]
+    if lead_in.endswith(("：", ":")):
+        return True
+    numbered = sum(1 for s in siblings if s.text[:1].isdigit() or s.text.startswith(("（", "-")))
+    return len(siblings) > 1 and numbered >= len(siblings) - 1
+
+
+def quote_for(
+    index: SearchIndex,
+    query: Query,
+    ranked: Sequence[ScoredPassage],
+    *,
+    whole_lists: bool,
+) -> Quote | None:
+    """The passages to quote for the best-ranked candidate (None when nothing was found)."""
+    if not ranked:
+        return None
+    best = ranked[0]
+    chosen: list[Entry] = [best.entry]
+    lead = ""
+    siblings = _siblings(index, best.entry)
+    if whole_lists and len(siblings) > 1 and _is_list_member(best.entry, siblings):
+        chosen = siblings[:_MAX_LIST_ITEMS]
+        lead = best.entry.heading.rsplit(" › ", 1)[-1]
+    covered = _terms_of(index, chosen)
+    score = coverage(index, query, covered)
+    for candidate in ranked[1:]:
+        if len(chosen) >= len(siblings) + _MAX_EXTRA_PASSAGES or candidate.entry in chosen:
+            continue
+        if candidate.coverage < _EXTRA_MIN_COVERAGE:
+            continue
+        combined = covered | index.terms_of(candidate.hit)
+        gain = coverage(index, query, combined) - score
+        if gain >= _EXTRA_MIN_GAIN:
+            chosen.append(candidate.entry)
+            covered = combined
+            score += gain
+    return Quote(tuple(chosen), min(score, 1.0), lead)
+
+
+def _terms_of(index: SearchIndex, entries: Sequence[Entry]) -> frozenset[str]:
+    terms: set[str] = set()
+    for entry in entries:
+        parts = [entry.heading, index.render(entry)]
+        if entry.doc is not None:
+            parts.append(entry.doc.title)
+        terms.update(index.tokenizer.terms(" ".join(parts)))
+    return frozenset(terms)
+
+
+def quote_lines(index: SearchIndex, quote: Quote) -> list[str]:
+    """The reply lines for a quote: the lead-in once, then each passage."""
+    lines: list[str] = []
+    if quote.lead:
+        lines.append(quote.lead)
+    for entry in quote.entries:
+        text = index.render(entry)
+        if not quote.lead:
+            section = _section_label(entry)
+            if section and section not in text:
+                text = f"{section}：{text}" if not text.startswith(section) else text
+        lines.append(text)
+    return lines
+
+
+def _section_label(entry: Entry) -> str:
+    """The nearest heading, when it names a topic (一、受理时间 → 受理时间)."""
+    if not entry.heading:
+        return ""
+    last = entry.heading.rsplit(" › ", 1)[-1]
+    if last.endswith(("：", ":")) or len(last) > 24:
+        return ""
+    for prefix_end in ("、", "）", ")"):
+        if prefix_end in last[:6]:
+            last = last.split(prefix_end, 1)[1]
+            break
+    return last.strip()

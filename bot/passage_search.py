@@ -1,0 +1,189 @@
+"""Finding the passages that answer a question, and how well they cover it.
+
+BM25 proposes candidates; they are re-ranked for what the question is about (the catalog items
+that answer such questions, the newest notice of a kind, an adopted decision over its draft, the
+housing type and applicant category asked about), and each gets a coverage score: the share of
+the question's meaningful words (weighted by rarity) that the passage holds. Coverage is the
+answer's confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.intents import Intent
+from bot.vocabulary import Vocabulary
+from knowledge.index import PASSAGE, QA, Entry, Hit, SearchIndex
+
+# Catalog items that answer each kind of question, best first (an item's position sets a boost).
+PREFERRED_ITEMS: dict[Intent, tuple[int, ...]] = {
+    Intent.ELIGIBILITY: (13, 2, 41),
+    Intent.MATERIALS: (13, 2, 20, 41),
+    Intent.PROCEDURE: (13, 2, 41, 20),
+    Intent.LOTTERY: (18, 20, 13),
+    Intent.SIGNING: (20, 18),
+    Intent.NOTICES: (18, 20, 13, 5),
+    Intent.CATALOG: (),
+    Intent.GENERAL: (41, 13, 2, 5),
+    Intent.COMPLAINT: (41, 13, 2),
+}
+DRAFT_ITEMS = frozenset({3})  # 决策前预公开: drafts for comment, superseded by decisions (item 5)
+NOTICE_INTENTS = frozenset({Intent.LOTTERY, Intent.SIGNING, Intent.NOTICES})
+_CANDIDATES = 40
+_ITEM_BOOST = 0.35
+_DRAFT_PENALTY = 0.5
+_RECENCY_WEIGHT = 0.25
+_MATCH_BOOST = 0.3
+# A word jieba has never seen, or has seen this rarely, is as telling as a rare word here.
+_UNKNOWN_TERM_WEIGHT = 4.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """The words of a question: concepts (each with its acceptable alternatives) and extras."""
+
+    concepts: tuple[tuple[str, frozenset[str]], ...]
+    boost_terms: tuple[str, ...]
+
+    @property
+    def search_terms(self) -> list[str]:
+        """Every term to search for (concept alternatives and boosts)."""
+        terms: list[str] = []
+        for _, alternatives in self.concepts:
+            terms.extend(alternatives)
+        terms.extend(self.boost_terms)
+        return terms
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    """A candidate with its re-ranked score and its coverage of the question (0..1)."""
+
+    hit: Hit
+    score: float
+    coverage: float
+
+    @property
+    def entry(self) -> Entry:
+        """The passage or published answer."""
+        return self.hit.entry
+
+
+def build_query(
+    index: SearchIndex,
+    text: str,
+    vocabulary: Vocabulary,
+    boost_terms: Iterable[str] = (),
+) -> Query:
+    """Concepts from the question's words (with colloquial expansions); boosts from slots."""
+    tokenizer = index.tokenizer
+    concepts: list[tuple[str, frozenset[str]]] = []
+    seen: set[str] = set()
+    for term in tokenizer.terms(text):
+        if term in seen:
+            continue
+        seen.add(term)
+        alternatives = {term}
+        for phrase, expansions in vocabulary.expansions.items():
+            if phrase in text and (term in phrase or phrase in term):
+                for expansion in expansions:
+                    alternatives.update(tokenizer.terms(expansion))
+        concepts.append((term, frozenset(alternatives)))
+    for phrase, expansions in vocabulary.expansions.items():
+        if phrase in text and not any(phrase in c or c in phrase for c, _ in concepts):
+            extra = frozenset(t for e in expansions for t in tokenizer.terms(e))
+            if extra:
+                concepts.append((phrase, extra))
+    boosts = tuple(t for b in boost_terms for t in tokenizer.terms(b) if t not in seen)
+    return Query(tuple(concepts), boosts)
+
+
+def concept_weight(index: SearchIndex, term: str, alternatives: frozenset[str]) -> float:
+    """How much a concept matters: the rarity of its best-known form in the material."""
+    known = [index.idf(t) for t in alternatives if index.idf(t) > 0]
+    if known:
+        return max(known)
+    frequency = index.tokenizer.frequency(term)
+    if frequency > 0:
+        # A common word of everyday Chinese (跑, 来回) says little about the topic.
+        return min(_UNKNOWN_TERM_WEIGHT, max(0.3, 12.0 - math.log(frequency + 1)) / 2)
+    return _UNKNOWN_TERM_WEIGHT if len(term) > 1 else 1.0
+
+
+def coverage(index: SearchIndex, query: Query, terms: frozenset[str]) -> float:
+    """Share of the query's concept weight present in terms."""
+    total = 0.0
+    covered = 0.0
+    for term, alternatives in query.concepts:
+        weight = concept_weight(index, term, alternatives)
+        total += weight
+        if alternatives & terms:
+            covered += weight
+    return covered / total if total else 0.0
+
+
+def entry_terms(index: SearchIndex, entry: Entry) -> frozenset[str]:
+    """The words of a passage with its headings and document title."""
+    parts = [entry.heading, index.render(entry)]
+    if entry.doc is not None:
+        parts.append(entry.doc.title)
+    return frozenset(index.tokenizer.terms(" ".join(parts)))
+
+
+def search_passages(
+    index: SearchIndex,
+    query: Query,
+    intent: Intent,
+    *,
+    today: date,
+    restrict_items: Sequence[int] = (),
+    within_document: int | None = None,
+    match_words: Sequence[str] = (),
+    limit: int = 8,
+) -> list[ScoredPassage]:
+    """The best passages (and published answers) for the query, best first."""
+    allowed = set(restrict_items)
+
+    def accept(entry: Entry) -> bool:
+        if entry.kind not in (PASSAGE, QA):
+            return False
+        if within_document is not None:
+            return entry.doc is not None and entry.doc.document_id == within_document
+        if allowed:
+            return entry.doc is not None and entry.doc.item_number in allowed
+        return True
+
+    hits = index.search_terms(query.search_terms, _CANDIDATES, accept)
+    if not hits:
+        return []
+    top = hits[0].score or 1.0
+    preferred = PREFERRED_ITEMS.get(intent, ())
+    newest = _newest_dates(hits)
+    scored = []
+    for hit in hits:
+        entry = hit.entry
+        terms = entry_terms(index, entry)
+        cover = coverage(index, query, terms)
+        score = hit.score / top + cover
+        item = entry.doc.item_number if entry.doc else 41
+        if item in preferred:
+            score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))
+        if item in DRAFT_ITEMS:
+            score -= _DRAFT_PENALTY
+        if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
+            age_days = (newest - entry.doc.published_on).days
+            score += _RECENCY_WEIGHT * max(0.0, 1 - age_days / 180)
+        text = entry.heading + index.render(entry)
+        if match_words and any(word in text for word in match_words):
+            score += _MATCH_BOOST
+        scored.append(ScoredPassage(hit, score, cover))
+    scored.sort(key=lambda s: s.score, reverse=True)
+    return scored[:limit]
+
+
+def _newest_dates(hits: Sequence[Hit]) -> date | None:
+    dates = [h.entry.doc.published_on for h in hits if h.entry.doc and h.entry.doc.published_on]
+    return max(dates) if dates else None

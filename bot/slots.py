@@ -1,0 +1,248 @@
+"""Slots: the particulars of a message (type, project, 套型, area, person, ID tail, figures).
+
+Every extractor reads the normalised message (bot.normalize: half-width, Arabic numerals for
+counted quantities). Figures a resident gives about their household feed the eligibility
+pre-check; a person's name and ID tail feed the result look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.vocabulary import Vocabulary
+from knowledge.masking import contains_full_identity_number
+from knowledge.projects import ProjectMention
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_TAIL = re.compile(
+    r"(?:后四位|后4位|尾号|尾数|末四位|末4位|最后四位|最后4位|后四个数|后4个数)"
+    r"(?:是|为|:|：|号码)?\s*([0-9]{3}[0-9x])(?![0-9a-z])"
+)
+_BARE_TAIL = re.compile(r"^\s*([0-9]{3}[0-9x])\s*$")
+_NAME_INTRO = re.compile(
+    r"(?:我叫|我是|本人叫|本人是|申请人是|姓名[:：]?)\s*([\u4e00-\u9fff]{2,4})"
+)
+_NAME_FIRST = re.compile(
+    r"^([\u4e00-\u9fff]{2,4}?)[\s,，、]*(?:的)?(?:身份证(?:号)?)?(?:后四位|后4位|尾号|末四位)"
+)
+# Words that end a name when a pattern ran on: 我叫李静后四位… / 我是张伟身份证…
+_NAME_STOP = ("身份证", "后四位", "尾号", "的", "想", "要", "问", "申请", "家", "在")
+_HOUSEHOLD = (
+    (re.compile(r"(\d+)\s*口(?:人|之家)?"), None),
+    (re.compile(r"家里?(?:有|共|一共)?\s*(\d+)\s*个?人"), None),
+    (re.compile(r"(\d+)\s*人(?:家庭|户)"), None),
+    (re.compile(r"一个人过|就我一个人?|我一个人|单身|独自|光棍|1个人过"), 1),
+    (re.compile(r"老两口|两口子|俺俩|我俩|和老伴|跟老伴|夫妻俩|我们两个"), 2),
+)
+_MONEY = r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:来|多|左右|出头|上下)?\s*(?:元|块|块钱)?"
+_INCOME = (
+    (re.compile(rf"人均(?:月)?收入[^\d]{{0,4}}{_MONEY}"), "person"),
+    (
+        re.compile(
+            rf"(?:总共|一共|全家|家里|家庭)[^\d。,，]{{0,8}}?(?:挣|收入|赚|工资)[^\d]{{0,4}}{_MONEY}"
+        ),
+        "household",
+    ),
+    (
+        re.compile(
+            rf"(?:月工资|工资|月薪|每月挣|一个月挣|1个月挣|月收入|收入|挣|赚)[^\d。,，]{{0,6}}?{_MONEY}"
+        ),
+        "unknown",
+    ),
+)
+_YEARLY = re.compile(r"年收入|一年挣|1年挣|年工资|一年收入|1年收入")
+_AREA = re.compile(rf"{_NUMBER}\s*(?:平方米|平方|平米|平|㎡)\s*(左右|上下|以上|以下|多)?")
+_PER_CAPITA_AREA = re.compile(rf"人均(?:住房)?(?:建筑)?面积[^\d]{{0,4}}{_NUMBER}")
+_NO_HOME = re.compile(
+    r"没房|无房|没有房|没自己的房|没有自己的房|没有住房|无住房|租房住|租的房|租的平房|借住|住亲戚"
+)
+_VEHICLE = re.compile(rf"车[^\d。]{{0,12}}?{_NUMBER}\s*(万|千)?\s*(来|多|左右)?")
+_AGE = re.compile(r"(\d{2})\s*(?:周岁|岁)")
+_CHEAPEST = re.compile(r"最便宜|最低|便宜点|便宜的|最少")
+_BATCH = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*批")
+_RURAL = re.compile(r"农村户口|村里户口|农业户口|农村户籍")
+_LOCAL_URBAN = re.compile(r"城镇户口|县城户口|城镇户籍|本县户口|本地户口")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a resident said about their household, for the eligibility pre-check."""
+
+    household_size: int | None = None
+    income: float | None = None
+    income_scope: str = ""  # person, household or unknown (a wage)
+    income_yearly: bool = False
+    approximate: bool = False
+    per_capita_area: float | None = None
+    no_home: bool = False
+    vehicle_price: float | None = None
+    age: int | None = None
+    hukou: str = ""  # local-urban, rural, outside
+
+    @property
+    def given(self) -> bool:
+        """True when the resident gave any figure worth checking."""
+        return any(
+            (
+                self.income is not None,
+                self.per_capita_area is not None,
+                self.vehicle_price is not None,
+                self.household_size is not None and (self.no_home or self.income is not None),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Everything particular found in one message."""
+
+    housing_type: str = ""
+    merged_tier: bool = False
+    category: str = ""
+    projects: tuple[ProjectMention, ...] = ()
+    unit_type: str = ""
+    area: float | None = None
+    area_qualifier: str = ""
+    cheapest: bool = False
+    batch: str = ""
+    person_name: str = ""
+    name_from_directory: bool = False
+    id_tail: str = ""
+    full_id_given: bool = False
+    figures: Figures = Figures()
+
+
+def find_words(text: str, table: dict[str, tuple[str, ...]]) -> str:
+    """The first key of table whose words occur in text, preferring the longest word."""
+    best = ""
+    best_length = 0
+    for key, words in table.items():
+        for word in words:
+            if len(word) > best_length and word in text:
+                best, best_length = key, len(word)
+    return best
+
+
+def _money(amount: str, magnitude: str | None) -> float:
+    value = float(amount)
+    if magnitude == "万":
+        value *= 10000
+    elif magnitude == "千":
+        value *= 1000
+    return value
+
+
+def extract_figures(text: str) -> Figures:
+    """Household size, income, housing area, vehicle price, age and hukou in a message."""
+    household = None
+    for pattern, fixed in _HOUSEHOLD:
+        match = pattern.search(text)
+        if match:
+            household = fixed if fixed is not None else int(match.group(1))
+            break
+    income = None
+    scope = ""
+    approximate = False
+    for pattern, income_scope in _INCOME:
+        match = pattern.search(text)
+        if match:
+            income = _money(match.group(1), match.group(2))
+            scope = income_scope
+            approximate = bool(re.search(r"来|多|左右|出头|上下", match.group(0)))
+            break
+    if household == 1 and scope == "unknown":
+        scope = "person"
+    per_capita = None
+    match = _PER_CAPITA_AREA.search(text)
+    if match:
+        per_capita = float(match.group(1))
+    vehicle = None
+    match = _VEHICLE.search(text)
+    if match:
+        vehicle = _money(match.group(1), match.group(2))
+    age = None
+    match = _AGE.search(text)
+    if match:
+        age = int(match.group(1))
+    hukou = ""
+    if _RURAL.search(text):
+        hukou = "rural"
+    elif _LOCAL_URBAN.search(text):
+        hukou = "local-urban"
+    return Figures(
+        household_size=household,
+        income=income,
+        income_scope=scope,
+        income_yearly=bool(_YEARLY.search(text)),
+        approximate=approximate,
+        per_capita_area=per_capita,
+        no_home=bool(_NO_HOME.search(text)),
+        vehicle_price=vehicle,
+        age=age,
+        hukou=hukou,
+    )
+
+
+def extract_tail(text: str) -> str:
+    """The last four characters of an ID the resident gave ('910x' → '910X')."""
+    match = _TAIL.search(text) or _BARE_TAIL.match(text)
+    return match.group(1).upper() if match else ""
+
+
+def _trim_name(candidate: str) -> str:
+    for stop in _NAME_STOP:
+        position = candidate.find(stop, 1)
+        if position > 0:
+            candidate = candidate[:position]
+    return candidate
+
+
+def extract_name(
+    text: str, vocabulary: Vocabulary, known_name: Callable[[str], bool]
+) -> tuple[str, bool]:
+    """(name, found in the published lists) from the message; ('', False) when none.
+
+    A name listed in the published tables is recognised anywhere in the message; otherwise
+    only after 我叫/我是 or before 后四位, and only if it starts with a common surname.
+    """
+    for size in (4, 3, 2):
+        for start in range(len(text) - size + 1):
+            candidate = text[start : start + size]
+            if known_name(candidate):
+                return candidate, True
+    for pattern in (_NAME_FIRST, _NAME_INTRO):
+        match = pattern.search(text)
+        if match:
+            name = _trim_name(match.group(1))
+            surname_ok = name[:1] in vocabulary.surnames or name[:2] in vocabulary.surnames
+            if 2 <= len(name) <= 4 and surname_ok:
+                return name, False
+    return "", False
+
+
+def extract_area(text: str) -> tuple[float | None, str]:
+    """An area the resident asks about ('60平左右' → (60.0, '左右')), not a per-person area."""
+    if _PER_CAPITA_AREA.search(text):
+        return None, ""
+    match = _AREA.search(text)
+    if not match:
+        return None, ""
+    return float(match.group(1)), match.group(2) or ""
+
+
+def extract_batch(text: str) -> str:
+    """'第二批' / '第2批' as written ('' when none)."""
+    match = _BATCH.search(text)
+    return match.group(0).replace(" ", "") if match else ""
+
+
+def has_full_id(text: str) -> bool:
+    """True when the resident typed a whole identity number (never echoed, never resolved)."""
+    return contains_full_identity_number(text)
+
+
+def wants_cheapest(text: str) -> bool:
+    """True for 最便宜 / 租金最低 and the like."""
+    return bool(_CHEAPEST.search(text))

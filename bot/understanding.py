@@ -1,0 +1,74 @@
+"""Reading a message: normalise, correct slips, find the slots, decide the intent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.conversation import Context
+from bot.intents import Intent, Reading, read_intent
+from bot.normalize import normalize
+from bot.slots import (
+    Slots,
+    extract_area,
+    extract_batch,
+    extract_figures,
+    extract_name,
+    extract_tail,
+    find_words,
+    has_full_id,
+    wants_cheapest,
+)
+from bot.vocabulary import Vocabulary
+from knowledge.index import SearchIndex
+from knowledge.masking import mask_identity_numbers
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """A message as the bot understood it."""
+
+    text: str  # normalised, corrected, identity numbers masked: what retrieval sees
+    normalized: str  # before spelling correction (names are read from here)
+    slots: Slots
+    reading: Reading
+    fixes: tuple[tuple[str, str], ...]
+
+    @property
+    def intent(self) -> Intent:
+        """The message's intent."""
+        return self.reading.intent
+
+
+def understand(
+    raw: str, index: SearchIndex, context: Context, vocabulary: Vocabulary
+) -> Understanding:
+    """Understand one message in its conversation."""
+    normalized = normalize(raw)
+    full_id = has_full_id(normalized)
+    # A typed identity number is masked before anything else sees it (spec: never resolved).
+    normalized = mask_identity_numbers(normalized).text
+    correction = index.spelling.correct(normalized)
+    text = correction.text
+    housing_type = find_words(text, vocabulary.housing_types)
+    name, listed = extract_name(normalized, vocabulary, lambda n: n in index.people)
+    if not name and text != normalized:
+        name, listed = extract_name(text, vocabulary, lambda n: n in index.people)
+    area, qualifier = extract_area(text)
+    slots = Slots(
+        housing_type=housing_type,
+        merged_tier="廉租" in text,
+        category=find_words(text, vocabulary.categories),
+        projects=tuple(index.projects.find(text)),
+        unit_type=find_words(text, vocabulary.unit_types),
+        area=area,
+        area_qualifier=qualifier,
+        cheapest=wants_cheapest(text),
+        batch=extract_batch(text),
+        person_name=name,
+        name_from_directory=listed,
+        id_tail="" if full_id else extract_tail(text),
+        full_id_given=full_id,
+        figures=extract_figures(text),
+    )
+    reading = read_intent(text, slots, context, vocabulary)
+    return Understanding(text, normalized, slots, reading, correction.fixes)

@@ -1,0 +1,58 @@
+"""The bot's word lists (bot/data/understanding.toml, surnames.txt) loaded into one value."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Cue words per intent, out-of-scope topics, slot synonyms, search expansions, surnames."""
+
+    intents: dict[str, tuple[str, ...]]
+    out_of_scope: tuple[str, ...]
+    housing_words: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+    housing_types: dict[str, tuple[str, ...]]
+    unit_types: dict[str, tuple[str, ...]]
+    expansions: dict[str, tuple[str, ...]]
+    surnames: frozenset[str]
+
+    def cues(self, intent: str) -> tuple[str, ...]:
+        """The cue words of an intent (empty for an unknown intent)."""
+        return self.intents.get(intent, ())
+
+
+def _read(name: str, folder: Path | None) -> str:
+    if folder is not None:
+        return (folder / name).read_text("utf-8")
+    return resources.files("bot").joinpath("data", name).read_text("utf-8")
+
+
+def _tuples(table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(words) for key, words in table.items()}
+
+
+def load_vocabulary(folder: Path | None = None) -> Vocabulary:
+    """Load the packaged word lists (or those in folder, for a bureau's own copy)."""
+    data = tomllib.loads(_read("understanding.toml", folder))
+    surnames = frozenset(
+        word
+        for line in _read("surnames.txt", folder).splitlines()
+        if not line.startswith("#")
+        for word in line.split()
+    )
+    slots = data["slots"]
+    return Vocabulary(
+        intents=_tuples(data["intents"]),
+        out_of_scope=tuple(data["out_of_scope"]["topics"]),
+        housing_words=tuple(data["out_of_scope"]["housing_words"]),
+        categories=_tuples(slots["categories"]),
+        housing_types=_tuples(slots["housing_types"]),
+        unit_types=_tuples(slots["unit_types"]),
+        expansions=_tuples(data["expansions"]),
+        surnames=surnames,
+    )

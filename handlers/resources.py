@@ -1,0 +1,63 @@
+"""Cleanup contexts: the database engine, then the knowledge base, index and answerer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import date
+
+from aiohttp import web
+
+from bot.answerer import Answerer
+from bot.conversation import Conversations
+from handlers import keys
+from handlers.knowledge_base import KnowledgeBase
+from handlers.live_index import LiveIndex
+from knowledge.catalog import load_catalog
+from knowledge.database import open_engine
+from knowledge.element_synonyms import load_synonyms
+from knowledge.tokenizer import DomainTokenizer
+
+
+@contextlib.asynccontextmanager
+async def database(app: web.Application) -> AsyncIterator[None]:
+    """Open the database before the first request; dispose of it at shutdown."""
+    settings = app[keys.settings_key]
+    engine = await asyncio.to_thread(open_engine, settings.database_url)
+    app[keys.engine_key] = engine
+    yield
+    engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def knowledge(app: web.Application) -> AsyncIterator[None]:
+    """Load the catalog and tokenizer, build the first index (before any request), then poll.
+
+    jieba's dictionary is loaded here, in a thread, before the server accepts requests:
+    loading it lazily stalled the event loop for a quarter of a second.
+    """
+    settings = app[keys.settings_key]
+    catalog, synonyms, tokenizer = await asyncio.gather(
+        asyncio.to_thread(load_catalog),
+        asyncio.to_thread(load_synonyms),
+        asyncio.to_thread(DomainTokenizer),
+    )
+    base = KnowledgeBase(app[keys.engine_key], catalog, synonyms, tokenizer, settings.load_demo)
+    live = LiveIndex(base)
+    await live.refresh_if_stale()
+    app[keys.catalog_key] = catalog
+    app[keys.knowledge_key] = base
+    app[keys.live_index_key] = live
+    app[keys.answerer_key] = Answerer(
+        live.current,
+        catalog,
+        Conversations(),
+        min_score=settings.min_score,
+        today=date.today,
+    )
+    poller = asyncio.create_task(live.poll(settings.index_poll_seconds))
+    yield
+    poller.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await poller

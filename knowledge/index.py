@@ -1,0 +1,301 @@
+"""SearchIndex: one immutable snapshot of everything the bot answers from, swapped whole.
+
+It holds the passages of documents, the rows of tables that describe projects and housing, the
+published Q&A (BM25 over all three), a name index over the tables of people (never searchable by
+free text: a person's row is shown only for name + ID tail), the project directory, and the
+spelling corrector taught the material's project names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge import elements as el
+from knowledge.bm25 import Bm25Index
+from knowledge.contacts import Contacts, find_contacts
+from knowledge.material import DocumentInfo, LoadedTable, Material
+from knowledge.projects import ProjectDirectory
+from knowledge.spelling import SpellingCorrector, common_word_test
+from knowledge.tokenizer import DomainTokenizer, load_domain_words
+
+PASSAGE = "passage"
+ROW = "row"
+QA = "qa"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedAnswer:
+    """A staff answer published as Q&A (catalog item 41), as the bot uses it."""
+
+    qa_id: int
+    question: str
+    answer: str
+    published_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedTable:
+    """A table document with rows aligned to columns (canonical elements, then extra:...)."""
+
+    doc: DocumentInfo
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...]
+    title: str | None
+    about_people: bool
+
+    def row_values(self, row: int) -> dict[str, str]:
+        """One row as {column: value}, empty cells left out."""
+        return {c: v for c, v in zip(self.columns, self.rows[row], strict=True) if v}
+
+    def column(self, name: str) -> int:
+        """The position of a column, or -1."""
+        try:
+            return self.columns.index(name)
+        except ValueError:
+            return -1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A searchable unit: a passage, a row of a project/housing table, or a published answer."""
+
+    kind: str
+    doc: DocumentInfo | None
+    heading: str
+    text: str
+    table: int = -1
+    row: int = -1
+    qa: PublishedAnswer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An entry found by a search, with its BM25 score and its position in the index."""
+
+    entry: Entry
+    score: float
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """Where a person's row is: the table and the row number."""
+
+    table: int
+    row: int
+
+
+def render_row(table: IndexedTable, row: int) -> str:
+    """'项目名称：幸福里（一期）；套型：一室一厅；…' for a row (extra columns by their header)."""
+    parts = []
+    for column, value in zip(table.columns, table.rows[row], strict=True):
+        if value:
+            parts.append(f"{column.removeprefix('extra:')}：{value}")
+    return "；".join(parts)
+
+
+class SearchIndex:
+    """The immutable snapshot. Build it with SearchIndex.build(); never mutate it."""
+
+    def __init__(
+        self,
+        revision: int,
+        tokenizer: DomainTokenizer,
+        entries: tuple[Entry, ...],
+        tables: tuple[IndexedTable, ...],
+        documents: tuple[DocumentInfo, ...],
+        people: dict[str, tuple[PersonRow, ...]],
+        projects: ProjectDirectory,
+        spelling: SpellingCorrector,
+        bm25: Bm25Index,
+        term_sets: tuple[frozenset[str] | None, ...],
+        contacts: Contacts,
+    ) -> None:
+        self.revision = revision
+        self.tokenizer = tokenizer
+        self.entries = entries
+        self.tables = tables
+        self.documents = documents
+        self.people = people
+        self.projects = projects
+        self.spelling = spelling
+        self._bm25 = bm25
+        self._term_sets = term_sets
+        self.contacts = contacts
+        self._passages_by_document: dict[int, list[int]] = {}
+        for position, entry in enumerate(entries):
+            if entry.kind == PASSAGE and entry.doc is not None:
+                self._passages_by_document.setdefault(entry.doc.document_id, []).append(position)
+
+    @classmethod
+    def build(
+        cls,
+        material: Material,
+        tokenizer: DomainTokenizer,
+        published_answers: Sequence[PublishedAnswer] = (),
+    ) -> SearchIndex:
+        """Build the snapshot from the material (pure: no I/O)."""
+        return _IndexBuilder(material, tokenizer, published_answers).build()
+
+    def search(
+        self, text: str, limit: int = 8, accept: Callable[[Entry], bool] | None = None
+    ) -> list[Hit]:
+        """The entries best matching text (already corrected for spelling), best first."""
+        return self.search_terms(self.tokenizer.terms(text), limit, accept)
+
+    def search_terms(
+        self, terms: Sequence[str], limit: int = 8, accept: Callable[[Entry], bool] | None = None
+    ) -> list[Hit]:
+        """search() for terms already cut."""
+        check = None if accept is None else (lambda position: accept(self.entries[position]))
+        return [
+            Hit(self.entries[position], score, position)
+            for position, score in self._bm25.search(terms, limit, check)
+        ]
+
+    def idf(self, term: str) -> float:
+        """How rare a term is in the material (0 when it does not occur)."""
+        return self._bm25.idf(term)
+
+    def terms_of(self, hit: Hit) -> frozenset[str]:
+        """The search terms of a found entry (kept from the build for passages and answers)."""
+        found = self._term_sets[hit.position]
+        if found is None:
+            found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
+        return found
+
+    def document_passages(self, document_id: int) -> list[Entry]:
+        """A document's passages in order."""
+        return [self.entries[p] for p in self._passages_by_document.get(document_id, [])]
+
+    def people_named(self, name: str) -> list[tuple[IndexedTable, int]]:
+        """Rows of the tables of people with exactly this name (callers enforce the ID tail)."""
+        return [(self.tables[p.table], p.row) for p in self.people.get(name, ())]
+
+    def person_names(self) -> Iterable[str]:
+        """Every name in the tables of people."""
+        return self.people.keys()
+
+    def render(self, entry: Entry) -> str:
+        """An entry's text (rows are rendered from their cells)."""
+        if entry.kind == ROW:
+            return render_row(self.tables[entry.table], entry.row)
+        return entry.text
+
+
+class _IndexBuilder:
+    def __init__(
+        self,
+        material: Material,
+        tokenizer: DomainTokenizer,
+        published_answers: Sequence[PublishedAnswer],
+    ) -> None:
+        self.material = material
+        self.tokenizer = tokenizer
+        self.published_answers = published_answers
+        self.entries: list[Entry] = []
+        self.entry_terms: list[list[str]] = []
+        self.term_sets: list[frozenset[str] | None] = []
+        self.tables: list[IndexedTable] = []
+        self.people: dict[str, list[PersonRow]] = {}
+        self._cell_terms: dict[str, list[str]] = {}
+
+    def build(self) -> SearchIndex:
+        projects = ProjectDirectory(self._project_names())
+        # Project names join the dictionary before anything is cut, so 幸福里 stays one word.
+        self.tokenizer.add_words(projects.all_spellings())
+        for document in self.material.documents:
+            title_terms = self.tokenizer.terms(document.info.title)
+            for heading, text in document.passages:
+                terms = title_terms + self.tokenizer.terms(heading) + self.tokenizer.terms(text)
+                self._add(Entry(PASSAGE, document.info, heading, text), terms)
+            if document.table is not None:
+                self._add_table(document.info, document.table, title_terms)
+        for answer in self.published_answers:
+            entry = Entry(QA, None, answer.question, answer.answer, qa=answer)
+            terms = self.tokenizer.terms(answer.question) * 2 + self.tokenizer.terms(answer.answer)
+            self._add(entry, terms)
+        documents = tuple(
+            sorted(
+                (d.info for d in self.material.documents),
+                key=lambda info: (info.published_on or date.min, info.document_id),
+                reverse=True,
+            )
+        )
+        vocabulary = load_domain_words() + projects.all_spellings()
+        spelling = SpellingCorrector(vocabulary, common_word_test(self.tokenizer.frequency))
+        return SearchIndex(
+            revision=self.material.revision,
+            tokenizer=self.tokenizer,
+            entries=tuple(self.entries),
+            tables=tuple(self.tables),
+            documents=documents,
+            people={name: tuple(rows) for name, rows in self.people.items()},
+            projects=projects,
+            spelling=spelling,
+            bm25=Bm25Index(self.entry_terms),
+            term_sets=tuple(self.term_sets),
+            contacts=find_contacts(self.material),
+        )
+
+    def _project_names(self) -> list[str]:
+        names: list[str] = []
+        for document in self.material.documents:
+            table = document.table
+            if table is None:
+                continue
+            for column in el.PROJECT_NAME:
+                if column in table.columns:
+                    position = table.columns.index(column)
+                    names.extend(row[position] for row in table.rows if row[position])
+        return names
+
+    def _add(self, entry: Entry, terms: list[str], keep_terms: bool = True) -> None:
+        self.entries.append(entry)
+        self.entry_terms.append(terms)
+        # Rows are many and cheap to cut again; passages are re-ranked on every question.
+        self.term_sets.append(frozenset(terms) if keep_terms else None)
+
+    def _add_table(self, info: DocumentInfo, loaded: LoadedTable, title_terms: list[str]) -> None:
+        about_people = el.is_person_table(info.item_number, loaded.columns)
+        table = IndexedTable(
+            doc=info,
+            columns=loaded.columns,
+            rows=loaded.rows,
+            notes=loaded.notes,
+            title=loaded.title,
+            about_people=about_people,
+        )
+        position = len(self.tables)
+        self.tables.append(table)
+        if about_people:
+            self._index_people(position, table)
+            return
+        column_terms = [t for c in loaded.columns for t in self._cached_terms(c)]
+        for row_number, row in enumerate(loaded.rows):
+            terms = title_terms + column_terms
+            for value in row:
+                if value:
+                    terms = terms + self._cached_terms(value)
+            entry = Entry(ROW, info, "", "", table=position, row=row_number)
+            self._add(entry, terms, keep_terms=False)
+
+    def _index_people(self, position: int, table: IndexedTable) -> None:
+        name_columns = [table.columns.index(c) for c in el.PERSON_NAME if c in table.columns]
+        for row_number, row in enumerate(table.rows):
+            for column in name_columns:
+                name = row[column].strip()
+                if name:
+                    self.people.setdefault(name, []).append(PersonRow(position, row_number))
+                    break
+
+    def _cached_terms(self, value: str) -> list[str]:
+        # Table cells repeat (project names, unit types): cut each distinct value once.
+        found = self._cell_terms.get(value)
+        if found is None:
+            found = self.tokenizer.terms(value.removeprefix("extra:"))
+            self._cell_terms[value] = found
+        return found

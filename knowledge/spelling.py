@@ -1,0 +1,181 @@
+"""Homophone and pinyin slips in residents' messages: 公组房 → 公租房, 要号 → 摇号, gzf → 公租房.
+
+Residents type with pinyin input methods, so most slips are a character of the same sound.
+A window of the message whose pinyin equals a domain term's pinyin, and which shares all but
+one character with it (two-character terms: one), is rewritten to the term. A correctly written
+term is never rewritten, and a window that is itself a common word is left alone, which keeps
+clean text clean. Latin tokens that spell a term's pinyin or its initials (gongzufang, gzf) are
+replaced by the term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pypinyin import Style, pinyin
+
+# z/zh, c/ch, s/sh and in/ing, en/eng are the confusions northern speakers' input methods
+# forgive; folding them fixed the homophone slips that exact pinyin missed.
+_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FINAL_FOLDS = (("ing", "in"), ("eng", "en"))
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"(?<![a-z])[a-z]{3,}(?![a-z])")
+# Particles are typed on purpose: 我的保障 is not a slip of 低保 (的 also reads di).
+_PARTICLES = frozenset("的地得了着过是在和与及吗呢吧啊呀么")
+# A two-character window that jieba knows this often is a real word, not a slip.
+_COMMON_WORD_FREQUENCY = 200
+
+
+def fold_syllable(syllable: str) -> str:
+    """'zhang' → 'zan'... the folded, toneless form used for comparison."""
+    for long, short in _FOLDS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long) :]
+            break
+    for long, short in _FINAL_FOLDS:
+        if syllable.endswith(long):
+            syllable = syllable[: -len(long)] + short
+            break
+    return syllable
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The corrected text and each (as typed, as corrected) pair."""
+
+    text: str
+    fixes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    syllables: tuple[frozenset[str], ...]
+
+
+class SpellingCorrector:
+    """Rewrites homophone slips of a fixed vocabulary; pure and safe to share between threads."""
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        is_common_word: Callable[[str], bool] = lambda _word: False,
+    ) -> None:
+        self._readings: dict[str, frozenset[str]] = {}
+        self._is_common_word = is_common_word
+        words = [w for w in dict.fromkeys(vocabulary) if len(w) >= 2 and _all_cjk(w)]
+        self._vocabulary = frozenset(words)
+        self._by_start: dict[tuple[int, str], list[_Term]] = {}
+        # Earlier vocabulary (the curated domain words) wins a clash of spellings (setdefault).
+        self._latin: dict[str, str] = {}
+        for word in words:
+            syllables = tuple(self._reading(ch) for ch in word)
+            term = _Term(word, syllables)
+            for first in syllables[0]:
+                self._by_start.setdefault((len(word), first), []).append(term)
+            for spelling in _latin_spellings(word):
+                self._latin.setdefault(spelling, word)
+        self._lengths = sorted({length for length, _ in self._by_start}, reverse=True)
+
+    def _reading(self, char: str) -> frozenset[str]:
+        found = self._readings.get(char)
+        if found is None:
+            readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+            found = frozenset(fold_syllable(r) for r in readings if r.isalpha())
+            self._readings[char] = found
+        return found
+
+    def correct(self, text: str) -> Correction:
+        """Correct homophone slips and pinyin spellings in already normalised (NFKC) text."""
+        fixes: list[tuple[str, str]] = []
+        text = self._replace_latin(text, fixes)
+        taken = self._exact_occurrences(text)
+        # Longer terms first over the whole text, so 新的保章房 becomes 新的保障房, not 新低保章房.
+        replacements: dict[int, str] = {}
+        for length in self._lengths:
+            for start in range(len(text) - length + 1):
+                span = range(start, start + length)
+                if any(p in taken for p in span):
+                    continue
+                term = self._match(text[start : start + length])
+                if term is not None:
+                    replacements[start] = term
+                    taken.update(span)
+        if not replacements:
+            return Correction(text, tuple(fixes))
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            term = replacements.get(i)
+            if term is None:
+                out.append(text[i])
+                i += 1
+            else:
+                fixes.append((text[i : i + len(term)], term))
+                out.append(term)
+                i += len(term)
+        return Correction("".join(out), tuple(fixes))
+
+    def _replace_latin(self, text: str, fixes: list[tuple[str, str]]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            word = self._latin.get(match.group(0))
+            if word is None:
+                return match.group(0)
+            fixes.append((match.group(0), word))
+            return word
+
+        return _LATIN_WORD.sub(replace, text)
+
+    def _exact_occurrences(self, text: str) -> set[int]:
+        covered: set[int] = set()
+        for length in self._lengths:
+            for start in range(len(text) - length + 1):
+                if text[start : start + length] in self._vocabulary:
+                    covered.update(range(start, start + length))
+        return covered
+
+    def _match(self, window: str) -> str | None:
+        if not _all_cjk(window) or (len(window) == 2 and self._is_common_word(window)):
+            return None
+        readings = [self._reading(ch) for ch in window]
+        for first in readings[0]:
+            for term in self._by_start.get((len(window), first), ()):
+                if _sounds_alike(readings, term.syllables) and _close_enough(window, term):
+                    return term.text
+        return None
+
+
+def _all_cjk(text: str) -> bool:
+    return all(_CJK_CHAR.match(ch) for ch in text)
+
+
+def _sounds_alike(readings: list[frozenset[str]], syllables: tuple[frozenset[str], ...]) -> bool:
+    return all(a & b for a, b in zip(readings, syllables, strict=True))
+
+
+def _close_enough(window: str, term: _Term) -> bool:
+    """All characters but one must be the term's own (one for a two-character term)."""
+    differing = [a for a, b in zip(window, term.text, strict=True) if a != b]
+    if any(ch in _PARTICLES for ch in differing):
+        return False
+    same = len(window) - len(differing)
+    needed = 1 if len(window) == 2 else len(window) - 1
+    return same >= needed
+
+
+def _latin_spellings(word: str) -> list[str]:
+    syllables = [r[0] for r in pinyin(word, style=Style.NORMAL)]
+    if not all(s.isalpha() for s in syllables):
+        return []
+    full = "".join(syllables)
+    spellings = [full]
+    if len(word) >= 3:
+        spellings.append("".join(s[0] for s in syllables))
+    return spellings
+
+
+def common_word_test(frequency: Callable[[str], int]) -> Callable[[str], bool]:
+    """A test for 'this two-character window is an ordinary word' from dictionary frequencies."""
+    return lambda word: frequency(word) >= _COMMON_WORD_FREQUENCY
