@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 from aiohttp import web
 
@@ -18,6 +19,7 @@ from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
 from knowledge.element_synonyms import load_synonyms
 from knowledge.tokenizer import DomainTokenizer
+from knowledge.workdays import WorkingCalendar
 
 
 @contextlib.asynccontextmanager
@@ -26,6 +28,8 @@ async def database(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.settings_key]
     engine = await asyncio.to_thread(open_engine, settings.database_url)
     app[keys.engine_key] = engine
+    holidays = Path(settings.holidays_file) if settings.holidays_file else None
+    app[keys.calendar_key] = WorkingCalendar(holidays)
     yield
     engine.dispose()
 
@@ -55,6 +59,8 @@ async def knowledge(app: web.Application) -> AsyncIterator[None]:
         Conversations(),
         min_score=settings.min_score,
         today=date.today,
+        enquiry_days=settings.enquiry_reply_days,
+        complaint_days=settings.complaint_reply_days,
     )
     poller = asyncio.create_task(live.poll(settings.index_poll_seconds))
     yield

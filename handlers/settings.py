@@ -71,6 +71,25 @@ SETTINGS: tuple[Setting, ...] = (
         "confidence below which the bot says it found nothing and flags the question",
     ),
     Setting(
+        "ANJU_ENQUIRY_REPLY_DAYS",
+        "enquiry_reply_days",
+        "5",
+        "working days staff have to answer an enquiry the bot could not",
+    ),
+    Setting(
+        "ANJU_COMPLAINT_REPLY_DAYS",
+        "complaint_reply_days",
+        "15",
+        "working days staff have to answer a complaint or report",
+    ),
+    Setting(
+        "ANJU_HOLIDAYS_FILE",
+        "holidays_file",
+        "",
+        "holiday file for years the chinese-calendar package does not cover "
+        "(default: the packaged knowledge/data/holidays.toml)",
+    ),
+    Setting(
         "ANJU_INDEX_POLL_SECONDS",
         "index_poll_seconds",
         "5",
@@ -94,7 +113,9 @@ class Settings:
     load_demo: str = "auto"
     min_score: float = 0.35
     index_poll_seconds: float = 5.0
-    demo_folder: Path | None = None
+    enquiry_reply_days: int = 5
+    complaint_reply_days: int = 15
+    holidays_file: str = ""
 
     @property
     def base_url(self) -> str:
@@ -122,6 +143,10 @@ class Settings:
             raise SettingsError("ANJU_PORT must be a port number")
         if not 0 <= self.min_score <= 1:
             raise SettingsError("ANJU_MIN_SCORE must be between 0 and 1")
+        if self.enquiry_reply_days < 1 or self.complaint_reply_days < 1:
+            raise SettingsError("reply deadlines must be at least one working day")
+        if self.holidays_file and not Path(self.holidays_file).is_file():
+            raise SettingsError(f"ANJU_HOLIDAYS_FILE={self.holidays_file!r} is not a file")
 
 
 def _convert(setting: Setting, raw: str, kind: Any) -> Any:

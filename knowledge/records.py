@@ -7,7 +7,7 @@ returns the stored record instead, so the retry gets the very reply the first de
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +43,9 @@ class NewInteraction:
     deadline_days: int | None = None
     calendar_source: str = ""
     pending_delivery: bool = False
+    # For replies that quote their own record number (complaints, hand-offs): given the
+    # number, returns (answer_text, reply_text); called inside the inserting transaction.
+    render_with_number: Callable[[str], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,20 @@ def record_batch(engine: Engine, batch: Sequence[NewInteraction]) -> list[Stored
             inserted = connection.execute(statement).scalar()
             if inserted is not None:
                 number = _number(new.asked_at, int(inserted))
-                results.append(
-                    StoredInteraction(
-                        int(inserted), number, True, new.reply_text, new.pending_delivery
+                reply_text = new.reply_text
+                if new.render_with_number is not None:
+                    answer_text, reply_text = new.render_with_number(number)
+                    connection.execute(
+                        update(table)
+                        .where(table.c.id == inserted)
+                        .values(
+                            answer_text=answer_text,
+                            reply_text=reply_text,
+                            reply_offset=len(reply_text),
+                        )
                     )
+                results.append(
+                    StoredInteraction(int(inserted), number, True, reply_text, new.pending_delivery)
                 )
                 continue
             existing = connection.execute(
