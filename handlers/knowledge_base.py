@@ -19,8 +19,8 @@ from knowledge.tokenizer import DomainTokenizer
 
 log = logging.getLogger(__name__)
 
-# The demo index carries a revision no real database reaches, so the first real import
-# (revision 1) is always seen as a change.
+# While the demo is in use the revision is negative (-1 - the database's own revision): it still
+# moves when staff publish Q&A, and the first real import is always seen as a change.
 DEMO_REVISION = -1
 
 
@@ -44,9 +44,8 @@ class KnowledgeBase:
 
     def revision(self) -> int:
         """The revision answers should be at (cheap: one row)."""
-        if self.uses_demo():
-            return DEMO_REVISION
-        return read_revision(self.engine)
+        own = read_revision(self.engine)
+        return DEMO_REVISION - own if self.uses_demo() else own
 
     def material_engine(self) -> Engine:
         """The database the current material comes from (the demo's when in use)."""
@@ -64,7 +63,7 @@ class KnowledgeBase:
     def build_index(self) -> SearchIndex:
         """A fresh snapshot of the current material (blocking: call from a thread)."""
         engine = self.material_engine()
-        revision = DEMO_REVISION if engine is not self.engine else read_revision(engine)
+        revision = self.revision()
         with Session(engine) as session:
             material = load_material(session, revision)
         return SearchIndex.build(material, self.tokenizer)
