@@ -16,13 +16,21 @@ from bot.answer import Answer, AnswerKind, Source
 from bot.catalog_answers import CATALOG_TITLE, catalog_reply
 from bot.compose import contact_sentence, finish, sources_of
 from bot.conversation import Context, Conversations, ConversationStore
-from bot.document_answers import Found, find_quote, latest_notices, quote_reply_lines
+from bot.document_answers import (
+    Found,
+    effective_date_lines,
+    find_quote,
+    has_unknown_concept,
+    latest_notices,
+    merged_tier_lines,
+    quote_reply_lines,
+)
 from bot.eligibility import find_limits
 from bot.eligibility_answers import precheck_lines, subsidy_lines
 from bot.intents import Intent
 from bot.people_answers import privacy_reply, result_reply
 from bot.subsidy import read_subsidy_rule
-from bot.table_answers import TableReply, listing_reply, project_rows_reply
+from bot.table_answers import TableReply, asked_projects, listing_reply, project_rows_reply
 from bot.understanding import Understanding, understand
 from bot.vocabulary import Vocabulary, load_vocabulary
 from knowledge.catalog import Catalog
@@ -43,8 +51,25 @@ _CONSTRUCTION_WORDS = (
     "建多少",
     "建设",
 )
-_LATEST_WORDS = ("最近", "最新", "新公告", "新通知", "出了啥", "有什么公告", "有啥公告")
+_LATEST_WORDS = (
+    "最近",
+    "最新",
+    "新公告",
+    "新通知",
+    "出了啥",
+    "有什么公告",
+    "有啥公告",
+    "这两天",
+    "发啥",
+    "又发",
+    "新发",
+    "发了啥",
+    "发了什么",
+)
 _REPORT_WORDS = ("举报", "转租", "收钱", "违规")
+_CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
+# How many concepts of a question a follow-up carries on.
+_TOPIC_CONCEPTS = 6
 
 
 @dataclass
@@ -148,7 +173,7 @@ class Answerer:
             project=project or (context.project if follow else ""),
             unit_type=slots.unit_type or (context.unit_type if follow else ""),
             document_id=found.document_id if found else 0,
-            section=" ".join(c for c, _ in found.query.concepts[:6]) if found else "",
+            section=_topic_terms(found),
             household_size=slots.figures.household_size or context.household_size,
         )
 
@@ -159,7 +184,8 @@ class Answerer:
         new_context = self._context_after(u, context, intent, found, "")
         if found is None or found.quote.coverage < self.min_score:
             return self._not_found(index, intent, found), new_context
-        lines = quote_reply_lines(index, found)
+        lines = [*merged_tier_lines(index, u), *quote_reply_lines(index, found)]
+        lines.extend(effective_date_lines(index, found))
         answer = finish(
             index,
             lines,
@@ -185,11 +211,15 @@ class Answerer:
     def _listing(
         self, index: SearchIndex, u: Understanding, context: Context
     ) -> tuple[Answer, Context]:
+        if any(w in u.text for w in _CHANGE_WORDS):
+            # "租金又涨了？" asks about a decision, not today's listing.
+            return self._documents(index, u, context, Intent.NOTICES)
         construction = any(w in u.text for w in _CONSTRUCTION_WORDS)
         table = TableReply([], [], 0.0)
-        if not construction:
-            table = listing_reply(u, context, index)
         found = find_quote(index, u, context, self.vocabulary, Intent.LISTING, today=self._today())
+        unknown = found is not None and has_unknown_concept(index, found.query)
+        if not construction and not unknown:
+            table = listing_reply(u, context, index)
         if not table.lines and found is not None:
             rows = project_rows_reply(u, context, index, found.query)
             if rows.lines and rows.score >= found.quote.coverage:
@@ -246,10 +276,11 @@ class Answerer:
                 lines.extend(estimate)
                 sources.extend(sources_of([subsidy.entry]))  # type: ignore[attr-defined]
         table = TableReply([], [], 0.0)
-        if u.slots.projects:
+        if asked_projects(u, context):
             table = listing_reply(u, context, index)
         new_context = self._context_after(u, context, Intent.ELIGIBILITY, found, table.project)
         quoted = found is not None and found.quote.coverage >= self.min_score
+        lines.extend(merged_tier_lines(index, u))
         if quoted and found is not None:
             lines.extend(quote_reply_lines(index, found))
             sources.extend(sources_of(found.quote.entries))
@@ -320,6 +351,16 @@ class Answerer:
             intent=Intent.CATALOG.value,
         )
         return answer, new_context
+
+
+def _topic_terms(found: Found | None) -> str:
+    """The words (with their expansions) of the question a follow-up may lean on."""
+    if found is None:
+        return ""
+    terms: list[str] = []
+    for _, alternatives in found.query.concepts[:_TOPIC_CONCEPTS]:
+        terms.extend(sorted(alternatives))
+    return " ".join(dict.fromkeys(t for t in terms if not t.startswith("#")))
 
 
 def _unique(sources: list[Source]) -> list[Source]:

@@ -12,7 +12,12 @@ from bot.compose import contact_sentence, format_date, sources_of
 from bot.conversation import Context
 from bot.intents import Intent
 from bot.passage_answers import Quote, quote_for, quote_lines
-from bot.passage_search import Query, ScoredPassage, build_query, search_passages
+from bot.passage_search import (
+    Query,
+    ScoredPassage,
+    build_query,
+    search_passages,
+)
 from bot.understanding import Understanding
 from bot.vocabulary import Vocabulary
 from knowledge.index import SearchIndex
@@ -80,13 +85,29 @@ def find_quote(
 ) -> Found | None:
     """The best quote for a document question, following the conversation where it leans on it."""
     carried = context_words(understanding, context)
-    boosts = [*carried, *INTENT_WORDS.get(intent, ()), *extra_words]
-    query = build_query(index, understanding.text, vocabulary, boosts)
+    intent_words = INTENT_WORDS.get(intent, ())
+    boosts = [*intent_words, *extra_words]
+    text = understanding.text
+    if understanding.reading.follow_up and carried:
+        # A follow-up is asked about what came before: those words count as asked.
+        text = f"{text} {' '.join(carried)}"
+    query = build_query(index, text, vocabulary, boosts)
     whole = intent in WHOLE_LIST_INTENTS
-    match_words = [w for w in carried if len(w) > 1]
+    category = understanding.slots.category or (
+        context.category if understanding.reading.follow_up else ""
+    )
+    focus = [category] if category else []
+    housing = understanding.slots.housing_type or (
+        context.housing_type if understanding.reading.follow_up else ""
+    )
+    options = {
+        "focus_words": focus,
+        "heading_words": intent_words,
+        "heading_focus": [housing] if housing else [],
+    }
     if understanding.reading.follow_up and context.document_id:
         ranked = search_passages(
-            index, query, intent, today=today, within_document=context.document_id
+            index, query, intent, within_document=context.document_id, **options
         )
         quote = quote_for(index, query, ranked, whole_lists=whole)
         if quote is not None and quote.coverage >= _SAME_DOCUMENT_COVERAGE:
@@ -94,11 +115,9 @@ def find_quote(
     restricted = RESTRICTED_ITEMS.get(intent, ())
     ranked = []
     if restricted:
-        ranked = search_passages(
-            index, query, intent, today=today, restrict_items=restricted, match_words=match_words
-        )
+        ranked = search_passages(index, query, intent, restrict_items=restricted, **options)
     if not ranked:
-        ranked = search_passages(index, query, intent, today=today, match_words=match_words)
+        ranked = search_passages(index, query, intent, **options)
     quote = quote_for(index, query, ranked, whole_lists=whole)
     if quote is None:
         return None
@@ -134,3 +153,55 @@ def answer_kind(found: Found | None, min_score: float) -> AnswerKind:
     if found is None or found.quote.coverage < min_score:
         return AnswerKind.NOT_FOUND
     return AnswerKind.ANSWERED
+
+
+# A decision's passage that says from when it applies (自2026年7月1日起执行).
+_EFFECTIVE = ("起执行", "起施行", "起实施", "执行时间", "施行日期")
+DECISION_ITEMS = frozenset({5})
+_MERGER_WORD = "并轨"
+# A word rarer than this in everyday Chinese (jieba's frequencies) is specific (物业费, 停车位);
+# commoner ones (县里, 那边) say little when the material lacks them.
+_SPECIFIC_WORD_FREQUENCY = 100
+
+
+def effective_date_lines(index: SearchIndex, found: Found) -> list[str]:
+    """From a decision quoted, the passage saying when it takes effect (if not quoted yet)."""
+    first = found.quote.entries[0]
+    if first.doc is None or first.doc.item_number not in DECISION_ITEMS:
+        return []
+    quoted = {e.text for e in found.quote.entries}
+    for entry in index.document_passages(first.doc.document_id):
+        if entry.text not in quoted and any(word in entry.text for word in _EFFECTIVE):
+            return [entry.text]
+    return []
+
+
+def merged_tier_lines(index: SearchIndex, understanding: Understanding) -> list[str]:
+    """When a resident says 廉租房, the rule that merged it into 公租房 (one sentence)."""
+    if not understanding.slots.merged_tier:
+        return []
+    hits = index.search_terms([_MERGER_WORD, "廉租房", "公租房"], 5)
+    for hit in hits:
+        text = index.render(hit.entry)
+        if _MERGER_WORD in text and hit.entry.kind != "row":
+            return [_sentence_with(text, _MERGER_WORD)]
+    return []
+
+
+def _sentence_with(text: str, word: str) -> str:
+    for sentence in text.replace("；", "。").split("。"):
+        if word in sentence:
+            return sentence.strip() + "。"
+    return text
+
+
+def has_unknown_concept(index: SearchIndex, query: Query) -> bool:
+    """True when the question names something telling that the material never mentions."""
+    for term, alternatives in query.concepts:
+        if term.startswith("#") or len(term) < 2:
+            continue
+        if any(index.idf(t) > 0 for t in alternatives):
+            continue
+        if index.tokenizer.frequency(term) < _SPECIFIC_WORD_FREQUENCY:
+            return True
+    return False

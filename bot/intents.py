@@ -49,7 +49,25 @@ _LIST_REQUEST = re.compile(
     r"名单.{0,12}(发我|给我|一份|发一份|导出|全部)|发我.{0,6}名单|住户名单|所有人"
 )
 _OTHERS_ID = re.compile(r"(身份证号|身份证号码|证件号)(是多少|多少|发我|给我|告诉我)")
+# Cue sets that change the subject even in a short follow-up.
+_NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
+_SPECIFIC_INFORMATION = frozenset(
+    {Intent.CATALOG, Intent.SIGNING, Intent.LOTTERY, Intent.MATERIALS, Intent.ELIGIBILITY}
+)
+_PROJECT_DETAIL_WORDS = (
+    "在哪",
+    "地址",
+    "位置",
+    "哪儿",
+    "多少钱",
+    "多大",
+    "几楼",
+    "给啥人",
+    "啥人住",
+)
 _SELF_INTRODUCTION = re.compile(r"^(我叫|我是|本人)\S{2,4}$")
+_FOLLOW_UP_LENGTH = 12
+_POINTING_BACK = re.compile(r"那儿|那里|那边|那个|这个|那套|这套|那天|那时候|那次|上面说的|刚才")
 _FOLLOW_UP_OPENERS = ("那", "那么", "还有", "另外", "再问", "然后", "要是", "如果", "那要")
 
 
@@ -77,11 +95,12 @@ def _only_pleasantry(text: str, words: tuple[str, ...]) -> bool:
     return not re.sub(r"[\W_啊呀哈了的吧呢嘛哦~]+", "", rest)
 
 
-def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots) -> bool:
+def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots, cues: set[Intent]) -> bool:
     if not any(topic in text for topic in vocabulary.out_of_scope):
         return False
     in_scope = any(word in text for word in vocabulary.housing_words)
-    return not in_scope and not slots.projects and not slots.housing_type
+    asks_eligibility = Intent.ELIGIBILITY in cues and bool(slots.category)
+    return not (in_scope or slots.projects or slots.housing_type or asks_eligibility)
 
 
 def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabulary) -> Reading:
@@ -90,12 +109,12 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
     frozen = frozenset(cues)
     if not text.strip():
         return Reading(Intent.MENU, frozen)
-    if slots.full_id_given or _LIST_REQUEST.search(text):
+    if (slots.full_id_given and not slots.person_name) or _LIST_REQUEST.search(text):
         return Reading(Intent.PRIVACY, frozen)
     short = len(text) <= _SHORT_KEYWORD_MESSAGE
     if Intent.HANDOFF in cues and short:
         return Reading(Intent.HANDOFF, frozen)
-    if Intent.MENU in cues and (short or text.strip() in ("?", "？")):
+    if Intent.MENU in cues and _only_pleasantry(text, vocabulary.cues("menu")):
         return Reading(Intent.MENU, frozen)
     if Intent.GREETING in cues and _only_pleasantry(text, vocabulary.cues("greeting")):
         return Reading(Intent.GREETING, frozen)
@@ -104,21 +123,35 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
     if _OTHERS_ID.search(text) and slots.person_name and not slots.id_tail:
         return Reading(Intent.PRIVACY, frozen)
     pending = bool(context.pending_name) and context.intent == Intent.RESULT.value
+    if slots.full_id_given and slots.person_name:
+        # Name plus a typed full ID: looked up by name and its last four (never echoed).
+        return Reading(Intent.RESULT, frozen)
     if slots.id_tail and (slots.person_name or pending):
         return Reading(Intent.RESULT, frozen, follow_up=not slots.person_name)
     if slots.person_name and (Intent.RESULT in cues or _SELF_INTRODUCTION.match(text)):
         return Reading(Intent.RESULT, frozen)
     if slots.id_tail and Intent.RESULT in cues:
         return Reading(Intent.RESULT, frozen)
-    if _out_of_scope(text, vocabulary, slots):
+    if _out_of_scope(text, vocabulary, slots, cues):
         return Reading(Intent.OUT_OF_SCOPE, frozen)
     if Intent.COMPLAINT in cues:
         return Reading(Intent.COMPLAINT, frozen)
     if Intent.RESULT in cues and slots.person_name:
         return Reading(Intent.RESULT, frozen)
+    follow_up = _looks_like_follow_up(text, context)
+    if follow_up and context.intent == Intent.RESULT.value and not cues - {Intent.RESULT}:
+        # After a result, "还能再争取一下不" is about what to do next, not another look-up.
+        return Reading(Intent.PROCEDURE, frozen, follow_up=True)
+    inherited = _inherited_notice_intent(cues, slots, context, follow_up)
+    if inherited is not None:
+        return Reading(inherited, frozen, follow_up=True)
+    if _asks_about_housing(text, slots) and not cues & _SPECIFIC_INFORMATION:
+        return Reading(Intent.LISTING, frozen, follow_up=follow_up)
     for intent in _INFORMATION_ORDER:
         if intent in cues:
-            return Reading(intent, frozen, follow_up=_looks_like_follow_up(text, context))
+            return Reading(intent, frozen, follow_up=follow_up)
+    if slots.figures.given:
+        return Reading(Intent.ELIGIBILITY, frozen, follow_up=follow_up)
     if context.intent and _looks_like_follow_up(text, context):
         try:
             return Reading(Intent(context.intent), frozen, follow_up=True)
@@ -127,8 +160,29 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
     return Reading(Intent.GENERAL, frozen, follow_up=_looks_like_follow_up(text, context))
 
 
+def _inherited_notice_intent(
+    cues: set[Intent], slots: Slots, context: Context, follow_up: bool
+) -> Intent | None:
+    """A short follow-up to a lottery or signing answer ("几点开始？在哪儿", "那天得带啥")
+    stays with that notice unless it names something new (a project, a housing type)."""
+    if not follow_up or context.intent not in (Intent.LOTTERY.value, Intent.SIGNING.value):
+        return None
+    if slots.projects or slots.housing_type or cues & _NEW_TOPIC:
+        return None
+    return Intent(context.intent)
+
+
+def _asks_about_housing(text: str, slots: Slots) -> bool:
+    """A 套型, an area, or a project with where/how much: a question about 房源."""
+    if slots.unit_type or slots.area is not None:
+        return True
+    return bool(slots.projects) and any(word in text for word in _PROJECT_DETAIL_WORDS)
+
+
 def _looks_like_follow_up(text: str, context: Context) -> bool:
-    """A short message, or one opening with 那…, leans on the previous turn."""
+    """A short message, one opening with 那…, or one pointing back (那儿, 这个) leans on the
+    previous turn."""
     if not context.intent:
         return False
-    return len(text) <= 12 or text.startswith(_FOLLOW_UP_OPENERS)
+    short = len(text) <= _FOLLOW_UP_LENGTH
+    return short or text.startswith(_FOLLOW_UP_OPENERS) or bool(_POINTING_BACK.search(text))

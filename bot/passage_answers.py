@@ -17,6 +17,10 @@ from knowledge.index import PASSAGE, Entry, SearchIndex
 # A list longer than this is cut (the reply must stay within WeChat's limits).
 _MAX_LIST_ITEMS = 12
 _MAX_EXTRA_PASSAGES = 2
+_SHORT_SECTION_LINES = 5
+# Other questions get a list whole only when it is this short.
+_SHORT_LIST_ITEMS = 8
+_SHORT_LINE_CHARS = 60
 # An extra passage must cover at least this much of the question on its own.
 _EXTRA_MIN_COVERAGE = 0.3
 _EXTRA_MIN_GAIN = 0.15
@@ -44,7 +48,12 @@ def _is_list_member(entry: Entry, siblings: Sequence[Entry]) -> bool:
     if lead_in.endswith(("：", ":")):
         return True
     numbered = sum(1 for s in siblings if s.text[:1].isdigit() or s.text.startswith(("（", "-")))
-    return len(siblings) > 1 and numbered >= len(siblings) - 1
+    if len(siblings) > 1 and numbered >= len(siblings) - 1:
+        return True
+    # A small section of short lines (office hours: morning, summer, winter) reads as one.
+    return len(siblings) <= _SHORT_SECTION_LINES and all(
+        len(s.text) <= _SHORT_LINE_CHARS for s in siblings
+    )
 
 
 def quote_for(
@@ -53,6 +62,7 @@ def quote_for(
     ranked: Sequence[ScoredPassage],
     *,
     whole_lists: bool,
+    max_list_items: int = _SHORT_LIST_ITEMS,
 ) -> Quote | None:
     """The passages to quote for the best-ranked candidate (None when nothing was found)."""
     if not ranked:
@@ -61,7 +71,8 @@ def quote_for(
     chosen: list[Entry] = [best.entry]
     lead = ""
     siblings = _siblings(index, best.entry)
-    if whole_lists and len(siblings) > 1 and _is_list_member(best.entry, siblings):
+    whole = whole_lists or len(siblings) <= max_list_items
+    if whole and len(siblings) > 1 and _is_list_member(best.entry, siblings):
         chosen = siblings[:_MAX_LIST_ITEMS]
         lead = best.entry.heading.rsplit(" › ", 1)[-1]
     covered = _terms_of(index, chosen)

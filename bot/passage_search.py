@@ -10,13 +10,16 @@ answer's confidence.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from bot.intents import Intent
 from bot.vocabulary import Vocabulary
+from knowledge.features import FEATURE_PREFIX
 from knowledge.index import PASSAGE, QA, Entry, Hit, SearchIndex
+from knowledge.tokenizer import DomainTokenizer
 
 # Catalog items that answer each kind of question, best first (an item's position sets a boost).
 PREFERRED_ITEMS: dict[Intent, tuple[int, ...]] = {
@@ -37,6 +40,13 @@ _ITEM_BOOST = 0.35
 _DRAFT_PENALTY = 0.5
 _RECENCY_WEIGHT = 0.25
 _MATCH_BOOST = 0.3
+_QUESTION_FRAMES = re.compile(
+    r"能不能|可不可以|是不是|有没有|行不行|中不中|会不会|要不要|能否|可否|对不对|算不算|够不够"
+)
+# A published FAQ whose question the resident nearly repeats answers it (share of the FAQ
+# question's words the resident used).
+_FAQ_MATCH = 0.6
+_FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 # A word jieba has never seen, or has seen this rarely, is as telling as a rare word here.
 _UNKNOWN_TERM_WEIGHT = 4.0
 
@@ -82,23 +92,36 @@ def build_query(
     tokenizer = index.tokenizer
     concepts: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
-    for term in tokenizer.terms(text):
+    # 能不能 / 是不是 frame a question; their words (不能, 不是) would read as content.
+    framed = _QUESTION_FRAMES.sub(" ", text)
+    for group in tokenizer.term_groups(framed):
+        term = group[0]
         if term in seen:
             continue
-        seen.add(term)
-        alternatives = {term}
+        seen.update(group)
+        alternatives = set(group)
         for phrase, expansions in vocabulary.expansions.items():
             if phrase in text and (term in phrase or phrase in term):
-                for expansion in expansions:
-                    alternatives.update(tokenizer.terms(expansion))
+                alternatives.update(_expansion_terms(tokenizer, expansions))
         concepts.append((term, frozenset(alternatives)))
     for phrase, expansions in vocabulary.expansions.items():
         if phrase in text and not any(phrase in c or c in phrase for c, _ in concepts):
-            extra = frozenset(t for e in expansions for t in tokenizer.terms(e))
+            extra = frozenset(_expansion_terms(tokenizer, expansions))
             if extra:
                 concepts.append((phrase, extra))
     boosts = tuple(t for b in boost_terms for t in tokenizer.terms(b) if t not in seen)
     return Query(tuple(concepts), boosts)
+
+
+def _expansion_terms(tokenizer: DomainTokenizer, expansions: Iterable[str]) -> list[str]:
+    """Terms of expansion words; '#date'-style markers (features of passages) stay as they are."""
+    found: list[str] = []
+    for expansion in expansions:
+        if expansion.startswith(FEATURE_PREFIX):
+            found.append(expansion)
+        else:
+            found.extend(tokenizer.terms(expansion))
+    return found
 
 
 def concept_weight(index: SearchIndex, term: str, alternatives: frozenset[str]) -> float:
@@ -125,26 +148,23 @@ def coverage(index: SearchIndex, query: Query, terms: frozenset[str]) -> float:
     return covered / total if total else 0.0
 
 
-def entry_terms(index: SearchIndex, entry: Entry) -> frozenset[str]:
-    """The words of a passage with its headings and document title."""
-    parts = [entry.heading, index.render(entry)]
-    if entry.doc is not None:
-        parts.append(entry.doc.title)
-    return frozenset(index.tokenizer.terms(" ".join(parts)))
-
-
 def search_passages(
     index: SearchIndex,
     query: Query,
     intent: Intent,
     *,
-    today: date,
     restrict_items: Sequence[int] = (),
     within_document: int | None = None,
-    match_words: Sequence[str] = (),
+    focus_words: Sequence[str] = (),
+    heading_words: Sequence[str] = (),
+    heading_focus: Sequence[str] = (),
     limit: int = 8,
 ) -> list[ScoredPassage]:
-    """The best passages (and published answers) for the query, best first."""
+    """The best passages (and published answers) for the query, best first.
+
+    focus_words (the applicant category asked about) favour passages that name it;
+    heading_words (材料 for a materials question) favour passages under such a heading.
+    """
     allowed = set(restrict_items)
 
     def accept(entry: Entry) -> bool:
@@ -162,11 +182,14 @@ def search_passages(
     top = hits[0].score or 1.0
     preferred = PREFERRED_ITEMS.get(intent, ())
     newest = _newest_dates(hits)
+    focus = frozenset(t for w in focus_words for t in index.tokenizer.terms(w))
+    heading_focus_terms = frozenset(t for w in heading_focus for t in index.tokenizer.terms(w))
+    asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
     scored = []
     for hit in hits:
         entry = hit.entry
-        terms = entry_terms(index, entry)
-        cover = coverage(index, query, terms)
+        terms = index.terms_of(hit)
+        cover = max(coverage(index, query, terms), _faq_match(index, entry, asked))
         score = hit.score / top + cover
         item = entry.doc.item_number if entry.doc else 41
         if item in preferred:
@@ -176,12 +199,31 @@ def search_passages(
         if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
             age_days = (newest - entry.doc.published_on).days
             score += _RECENCY_WEIGHT * max(0.0, 1 - age_days / 180)
-        text = entry.heading + index.render(entry)
-        if match_words and any(word in text for word in match_words):
+        if focus and focus & terms:
+            score += _MATCH_BOOST
+        if heading_words and any(word in entry.heading for word in heading_words):
+            score += _MATCH_BOOST
+        if heading_focus_terms and heading_focus_terms & index.heading_terms(entry.heading):
             score += _MATCH_BOOST
         scored.append(ScoredPassage(hit, score, cover))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored[:limit]
+
+
+def _faq_match(index: SearchIndex, entry: Entry, asked: frozenset[str]) -> float:
+    """How nearly the resident repeated a published question (FAQ passage or staff Q&A)."""
+    if entry.kind == QA and entry.qa is not None:
+        question = entry.qa.question
+    else:
+        match = _FAQ_QUESTION.match(entry.text)
+        if match is None:
+            return 0.0
+        question = match.group(1)
+    words = set(index.tokenizer.terms(question))
+    if not words:
+        return 0.0
+    share = len(words & asked) / len(words)
+    return share if share >= _FAQ_MATCH else 0.0
 
 
 def _newest_dates(hits: Sequence[Hit]) -> date | None:

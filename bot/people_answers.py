@@ -9,10 +9,13 @@ from bot.conversation import Context
 from bot.intents import Intent
 from bot.results import allocation_missing, describe_row, find_person, is_allocation_question
 from bot.understanding import Understanding
+from knowledge import elements as el
 from knowledge.dates import find_dates
 from knowledge.index import PASSAGE, SearchIndex
 
 LOTTERY_ITEMS = frozenset({18})
+_REJECTED_VALUES = frozenset({"否", "不通过", "未通过", "不予批准", "不批准", "不合格"})
+_APPEAL_TOPIC = "复核 异议 未通过"
 _MAX_RESULT_ROWS = 4
 
 
@@ -53,6 +56,8 @@ def result_reply(
         return answer, Context(intent=intent)
     lines = [phrases.RESULT_FOUND_INTRO]
     lines.extend(describe_row(m) for m in matches[:_MAX_RESULT_ROWS])
+    if slots.full_id_given:
+        lines.append(phrases.FULL_ID_NOTE)
     sources = [source_of(m.table.doc) for m in matches[:_MAX_RESULT_ROWS]]
     asks_allocation = is_allocation_question(understanding.text)
     if asks_allocation and allocation_missing(matches):
@@ -63,7 +68,14 @@ def result_reply(
             lines.append(phrases.RESULT_NEXT_STEP.format(line=line))
             sources.append(entry_source)
     answer = finish(index, lines, kind=AnswerKind.RESULT, sources=sources, intent=intent, score=1.0)
-    return answer, Context(intent=intent)
+    # A rejection makes "what now?" the likely next question: carry the appeal words.
+    rejected = any(_is_rejection(m.values) for m in matches)
+    return answer, Context(intent=intent, section=_APPEAL_TOPIC if rejected else "")
+
+
+def _is_rejection(values: dict[str, str]) -> bool:
+    outcome = el.first_present(values, el.APPROVED)
+    return outcome.strip() in _REJECTED_VALUES
 
 
 def _latest_lottery_line(index: SearchIndex) -> tuple[str, object] | None:

@@ -58,6 +58,7 @@ RESULT_NOT_FOUND = (
     "也可能相关结果尚未公示。"
 )
 RESULT_FOUND_INTRO = "查到以下公示记录："
+FULL_ID_NOTE = "提示：为保护个人信息，今后查询只需发送姓名和身份证号码后四位，不要发送完整号码。"
 RESULT_NO_ALLOCATION_YET = "在已公示的分配结果中没有找到您的分配记录。"
 RESULT_NEXT_STEP = "与此相关的最新公告：{line}"
 PUBLISHED_AT = "公示结果在{channels}公布。"

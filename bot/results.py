@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import phrases
 from knowledge import elements as el
 from knowledge.index import IndexedTable, SearchIndex
 from knowledge.masking import MASK
@@ -21,6 +20,7 @@ _HIDDEN_COLUMNS = frozenset({"序号"})
 # Words that say the resident asks about an allocation (which flat) rather than a review.
 ALLOCATION_WORDS = ("分到", "分配", "哪套", "房号", "分房", "分没分")
 ALLOCATION_ITEMS = frozenset({19})
+_IDENTITY_HEADER_WORDS = ("身份证", "证件号")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def find_person(index: SearchIndex, name: str, tail: str) -> list[PersonMatch]:
     """
     matches = []
     for table, row in index.people_named(name):
-        id_column = table.column(el.IDENTITY_NUMBER)
+        id_column = identity_column(table)
         if id_column < 0:
             continue
         if id_tail_matches(table.rows[row][id_column], tail):
@@ -59,6 +59,17 @@ def find_person(index: SearchIndex, name: str, tail: str) -> list[PersonMatch]:
         reverse=True,
     )
     return matches
+
+
+def identity_column(table: IndexedTable) -> int:
+    """The column of identity numbers: the canonical element, else a column named like one."""
+    position = table.column(el.IDENTITY_NUMBER)
+    if position >= 0:
+        return position
+    for position, column in enumerate(table.columns):
+        if any(word in column for word in _IDENTITY_HEADER_WORDS):
+            return position
+    return -1
 
 
 def describe_row(match: PersonMatch) -> str:
@@ -80,8 +91,3 @@ def is_allocation_question(text: str) -> bool:
 def allocation_missing(matches: Sequence[PersonMatch]) -> bool:
     """True when none of the person's rows is an allocation result."""
     return not any(m.table.doc.item_number in ALLOCATION_ITEMS for m in matches)
-
-
-def request_for_tail() -> str:
-    """What a name without the tail gets (the same whether or not the name is listed)."""
-    return phrases.ASK_FOR_TAIL

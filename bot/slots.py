@@ -21,6 +21,8 @@ _TAIL = re.compile(
     r"(?:是|为|:|：|号码)?\s*([0-9]{3}[0-9x])(?![0-9a-z])"
 )
 _BARE_TAIL = re.compile(r"^\s*([0-9]{3}[0-9x])\s*$")
+# "孔令华 1736 …": four characters standing alone right after a name.
+_TAIL_AFTER_NAME = re.compile(r"^\s*[,，、]?\s*([0-9]{3}[0-9x])(?![0-9a-z年月日号元块])")
 _NAME_INTRO = re.compile(
     r"(?:我叫|我是|本人叫|本人是|申请人是|姓名[:：]?)\s*([\u4e00-\u9fff]{2,4})"
 )
@@ -59,6 +61,9 @@ _NO_HOME = re.compile(
     r"没房|无房|没有房|没自己的房|没有自己的房|没有住房|无住房|租房住|租的房|租的平房|借住|住亲戚"
 )
 _VEHICLE = re.compile(rf"车[^\d。]{{0,12}}?{_NUMBER}\s*(万|千)?\s*(来|多|左右)?")
+_SMALLEST_FLAT = 10.0
+# An 18-character identity number, typed in full or already masked: its last four characters.
+_FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}[0-9*]{8}([0-9]{3}[0-9x])(?![0-9a-z])")
 _AGE = re.compile(r"(\d{2})\s*(?:周岁|岁)")
 _CHEAPEST = re.compile(r"最便宜|最低|便宜点|便宜的|最少")
 _BATCH = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*批")
@@ -152,8 +157,9 @@ def extract_figures(text: str) -> Figures:
             scope = income_scope
             approximate = bool(re.search(r"来|多|左右|出头|上下", match.group(0)))
             break
-    if household == 1 and scope == "unknown":
-        scope = "person"
+    if scope == "unknown" and household is not None:
+        # One person's income is theirs; a family's figure without 人均 is the family's.
+        scope = "person" if household == 1 else "household"
     per_capita = None
     match = _PER_CAPITA_AREA.search(text)
     if match:
@@ -185,9 +191,21 @@ def extract_figures(text: str) -> Figures:
     )
 
 
-def extract_tail(text: str) -> str:
-    """The last four characters of an ID the resident gave ('910x' → '910X')."""
+def extract_tail(text: str, name: str = "") -> str:
+    """The last four characters of an ID the resident gave ('910x' → '910X').
+
+    A bare four-character group counts only as the whole message (a follow-up) or right after
+    the name ("孔令华 1736"), so years and amounts are never taken for a tail.
+    """
     match = _TAIL.search(text) or _BARE_TAIL.match(text)
+    if match is None and name and name in text:
+        match = _TAIL_AFTER_NAME.match(text[text.index(name) + len(name) :])
+    return match.group(1).upper() if match else ""
+
+
+def full_id_tail(text: str) -> str:
+    """The last four characters of a full identity number typed in text ('' when none)."""
+    match = _FULL_ID.search(text)
     return match.group(1).upper() if match else ""
 
 
@@ -226,10 +244,12 @@ def extract_area(text: str) -> tuple[float | None, str]:
     """An area the resident asks about ('60平左右' → (60.0, '左右')), not a per-person area."""
     if _PER_CAPITA_AREA.search(text):
         return None, ""
-    match = _AREA.search(text)
-    if not match:
-        return None, ""
-    return float(match.group(1)), match.group(2) or ""
+    for match in _AREA.finditer(text):
+        value = float(match.group(1))
+        # "多少钱一平" is a price per square metre, not a flat of 1㎡.
+        if value >= _SMALLEST_FLAT:
+            return value, match.group(2) or ""
+    return None, ""
 
 
 def extract_batch(text: str) -> str:

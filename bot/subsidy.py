@@ -75,10 +75,12 @@ def estimate_subsidy(
     current = per_capita_area or 0.0
     gap = max(rule.area_standard - current, 0.0)
     area = gap * household_size
-    if rule.area_cap is not None:
-        area = min(area, rule.area_cap)
-    amount = round(standard * area, 2)
     formula = f"{_fmt(standard)}×（{_fmt(rule.area_standard)}－{_fmt(current)}）×{household_size}"
+    if rule.area_cap is not None and area > rule.area_cap:
+        # The rule caps the area counted per household: the formula shows where it bit.
+        area = rule.area_cap
+        formula = f"{_fmt(standard)}×{_fmt(rule.area_cap)}（每户最多按{_fmt(rule.area_cap)}㎡计算）"
+    amount = round(standard * area, 2)
     return formula, amount
 
 

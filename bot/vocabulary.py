@@ -46,6 +46,13 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         for word in line.split()
     )
     slots = data["slots"]
+    expansions = _tuples(data["expansions"])
+    # A cue word of a slot (外地来, 两居, 经济适用房) means its canonical name in the material.
+    for table in (slots["categories"], slots["housing_types"], slots["unit_types"]):
+        for canonical, cues in table.items():
+            for cue in cues:
+                if cue != canonical:
+                    expansions[cue] = (*expansions.get(cue, ()), canonical)
     return Vocabulary(
         intents=_tuples(data["intents"]),
         out_of_scope=tuple(data["out_of_scope"]["topics"]),
@@ -53,6 +60,6 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         categories=_tuples(slots["categories"]),
         housing_types=_tuples(slots["housing_types"]),
         unit_types=_tuples(slots["unit_types"]),
-        expansions=_tuples(data["expansions"]),
+        expansions=expansions,
         surnames=surnames,
     )

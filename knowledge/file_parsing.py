@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowledge import elements as el
 from knowledge.catalog import Catalog, CatalogItem
+from knowledge.dates import find_dates
 from knowledge.element_synonyms import ElementSynonyms
 from knowledge.errors import NoHeaderRow
 from knowledge.masking import mask_identity_numbers
@@ -49,7 +51,12 @@ def _masked(text: str, counter: list[int]) -> str:
 
 def _elements_for(item: CatalogItem | None, catalog: Catalog) -> list[str]:
     if item is not None and item.table_elements:
-        return list(item.table_elements)
+        elements = list(item.table_elements)
+        # Lists of people carry identity numbers even where the catalog's element list omits
+        # them (分配结果): the column must be recognised, or it would escape the name index.
+        if any(name in elements for name in el.PERSON_NAME) and el.IDENTITY_NUMBER not in elements:
+            elements.append(el.IDENTITY_NUMBER)
+        return elements
     # A table in an item that has no table elements (or with no item): any item's elements.
     return list(dict.fromkeys(e for i in catalog.table_items() for e in i.table_elements))
 
@@ -124,11 +131,16 @@ def _parse_spreadsheet(
     first = tables[0]
     title = first.title or source.title
     published_on = next((t.published_on for t in tables if t.published_on), source.published_on)
+    date_how = "labelled" if published_on else None
+    if published_on is None:
+        # A 公示 is published on the first day of its 公示期.
+        published_on = _notice_period_start([*first.title_rows, *first.notes])
+        date_how = "公示期" if published_on else None
     parsed = ParsedFile(
         kind="table",
         title=title,
         published_on=published_on,
-        date_how="labelled" if published_on else None,
+        date_how=date_how,
         encoding=source.encoding,
         identity_numbers_masked=sum(t.identity_numbers_masked for t in tables),
     )
@@ -157,6 +169,15 @@ def _parse_spreadsheet(
     if published_on is None:
         parsed.problems.append(Problem("undated", "没有找到发布日期，按未注明日期保存", "warning"))
     return parsed
+
+
+def _notice_period_start(lines: list[str]) -> date | None:
+    for line in lines:
+        if "公示期" in line:
+            found = find_dates(line)
+            if found:
+                return min(found)
+    return None
 
 
 def _spreadsheet_as_text(file_name: str, source: SourceDocument, grids: list[Grid]) -> ParsedFile:

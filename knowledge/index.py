@@ -15,6 +15,7 @@ from datetime import date
 from knowledge import elements as el
 from knowledge.bm25 import Bm25Index
 from knowledge.contacts import Contacts, find_contacts
+from knowledge.features import feature_terms
 from knowledge.material import DocumentInfo, LoadedTable, Material
 from knowledge.projects import ProjectDirectory
 from knowledge.spelling import SpellingCorrector, common_word_test
@@ -125,6 +126,8 @@ class SearchIndex:
         self._bm25 = bm25
         self._term_sets = term_sets
         self.contacts = contacts
+        # Filled lazily; a dict write is atomic, so concurrent readers are safe.
+        self._heading_terms: dict[str, frozenset[str]] = {}
         self._passages_by_document: dict[int, list[int]] = {}
         for position, entry in enumerate(entries):
             if entry.kind == PASSAGE and entry.doc is not None:
@@ -165,6 +168,14 @@ class SearchIndex:
         found = self._term_sets[hit.position]
         if found is None:
             found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
+        return found
+
+    def heading_terms(self, heading: str) -> frozenset[str]:
+        """The search terms of a passage heading (cut once per distinct heading)."""
+        found = self._heading_terms.get(heading)
+        if found is None:
+            found = frozenset(self.tokenizer.terms(heading))
+            self._heading_terms[heading] = found
         return found
 
     def document_passages(self, document_id: int) -> list[Entry]:
@@ -211,12 +222,14 @@ class _IndexBuilder:
             title_terms = self.tokenizer.terms(document.info.title)
             for heading, text in document.passages:
                 terms = title_terms + self.tokenizer.terms(heading) + self.tokenizer.terms(text)
+                terms += feature_terms(text)
                 self._add(Entry(PASSAGE, document.info, heading, text), terms)
             if document.table is not None:
                 self._add_table(document.info, document.table, title_terms)
         for answer in self.published_answers:
             entry = Entry(QA, None, answer.question, answer.answer, qa=answer)
             terms = self.tokenizer.terms(answer.question) * 2 + self.tokenizer.terms(answer.answer)
+            terms += feature_terms(answer.answer)
             self._add(entry, terms)
         documents = tuple(
             sorted(

@@ -118,15 +118,20 @@ class DomainTokenizer:
 
         Sub-words (like jieba's cut_for_search) let 多长时间 meet 时间, and 审核结果 meet 审核.
         """
-        result: list[str] = []
+        return [term for group in self.term_groups(text) for term in group]
+
+    def term_groups(self, text: str) -> list[list[str]]:
+        """terms(), grouped per word: [folded word, its sub-words...] (one concept each)."""
+        groups: list[list[str]] = []
         for token in self.cut(text):
             if _PUNCTUATION_OR_SPACE.match(token) or token in self.stopwords:
                 continue
             folded = self.fold(token)
-            result.append(folded)
+            group = [folded]
             if len(token) > 2 and _CJK.search(token):
-                result.extend(self._sub_words(token, folded))
-        return result
+                group.extend(self._sub_words(token, folded))
+            groups.append(group)
+        return groups
 
     def _sub_words(self, token: str, folded: str) -> list[str]:
         # A domain word is one concept (公租房 is not 租房): only its domain sub-words count.

@@ -1,0 +1,36 @@
+"""Features of a passage that a question can ask for without naming them: a date, a time of
+day, a place, an amount of money, a phone number.
+
+"几点开始？在哪儿" holds no word of "上午9:00 … 四楼多功能厅", but asks for a time and a place.
+Passages get marker terms for what they state (#date, #clock, #place, #money, #phone); the
+question's words for when/where/how much expand to the same markers.
+"""
+
+from __future__ import annotations
+
+import re
+
+FEATURE_PREFIX = "#"
+_FEATURES = (
+    (
+        "#date",
+        re.compile(
+            r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|星期[一二三四五六日天]"
+            r"|(?<![个\d])\d{1,2}\s*月(?!份?\d)|\d{1,2}\s*日[前后起]|每[月季年]"
+        ),
+    ),
+    ("#clock", re.compile(r"\d{1,2}[:：]\d{2}|[上下]午\s*\d{1,2}\s*点")),
+    (
+        "#place",
+        re.compile(
+            r"[路街道巷]\s*\d+\s*号|\d+\s*号楼|\d+\s*[楼层]|[室厅]（|窗口|多功能厅|会议室|服务中心|居委会"
+        ),
+    ),
+    ("#money", re.compile(r"\d+(?:\.\d+)?\s*(?:万)?元")),
+    ("#phone", re.compile(r"0\d{2,3}-\d{7,8}|1[3-9]\d{9}")),
+)
+
+
+def feature_terms(text: str) -> list[str]:
+    """The feature markers a passage's text earns."""
+    return [name for name, pattern in _FEATURES if pattern.search(text)]
