@@ -31,7 +31,8 @@ class Context:
     unit_type: str = ""
     pending_name: str = ""
     document_id: int = 0
-    section: str = ""
+    section: str = ""  # words of the last question, favoured in a follow-up's search
+    topic: str = ""  # words a follow-up is about, as if asked again (复核 after a rejection)
     household_size: int = 0
     last_answer_kind: str = ""
     turns: int = 0

@@ -33,13 +33,17 @@ RESTRICTED_ITEMS: dict[Intent, tuple[int, ...]] = {
 # Boost words that say what kind of passage answers each intent.
 INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
     Intent.MATERIALS: ("材料",),
-    Intent.ELIGIBILITY: ("条件",),
+    Intent.ELIGIBILITY: ("条件", "可以申请", "谁可以", "对象"),
     Intent.LOTTERY: ("摇号",),
     Intent.SIGNING: ("签订", "合同"),
 }
 _NOTICE_LIST_LENGTH = 5
-# A follow-up first looks in the document the last answer came from, if it covers this much.
+# How much less of the question a notice of the asked kind may cover and still be preferred.
+_RESTRICTED_MARGIN = 0.25
+# A follow-up first looks in the document the last answer came from, if it covers this much
+# and scores within this margin of the best passage elsewhere.
 _SAME_DOCUMENT_COVERAGE = 0.34
+_SAME_DOCUMENT_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,13 @@ def context_words(understanding: Understanding, context: Context) -> list[str]:
     return words
 
 
+def topic_words(understanding: Understanding, context: Context) -> list[str]:
+    """Words a follow-up is about even though it does not say them (复核 after a rejection)."""
+    if understanding.reading.follow_up and context.topic:
+        return context.topic.split()
+    return []
+
+
 def find_quote(
     index: SearchIndex,
     understanding: Understanding,
@@ -86,16 +97,19 @@ def find_quote(
     """The best quote for a document question, following the conversation where it leans on it."""
     carried = context_words(understanding, context)
     intent_words = INTENT_WORDS.get(intent, ())
-    boosts = [*intent_words, *extra_words]
     text = understanding.text
-    if understanding.reading.follow_up and carried:
-        # A follow-up is asked about what came before: those words count as asked.
-        text = f"{text} {' '.join(carried)}"
-    query = build_query(index, text, vocabulary, boosts)
-    whole = intent in WHOLE_LIST_INTENTS
     category = understanding.slots.category or (
         context.category if understanding.reading.follow_up else ""
     )
+    topic = topic_words(understanding, context)
+    if understanding.reading.follow_up and category and category not in text:
+        topic.append(category)
+    if topic:
+        # The follow-up is asked about that topic (or applicant): its words count as asked.
+        text = f"{text} {' '.join(topic)}"
+    own_query = build_query(index, text, vocabulary, [*intent_words, *extra_words])
+    query = build_query(index, text, vocabulary, [*carried, *intent_words, *extra_words])
+    whole = intent in WHOLE_LIST_INTENTS
     focus = [category] if category else []
     housing = understanding.slots.housing_type or (
         context.housing_type if understanding.reading.follow_up else ""
@@ -105,20 +119,31 @@ def find_quote(
         "heading_words": intent_words,
         "heading_focus": [housing] if housing else [],
     }
-    if understanding.reading.follow_up and context.document_id:
-        ranked = search_passages(
-            index, query, intent, within_document=context.document_id, **options
-        )
-        quote = quote_for(index, query, ranked, whole_lists=whole)
-        if quote is not None and quote.coverage >= _SAME_DOCUMENT_COVERAGE:
-            return Found(quote, query, tuple(ranked))
-    restricted = RESTRICTED_ITEMS.get(intent, ())
-    ranked = []
-    if restricted:
-        ranked = search_passages(index, query, intent, restrict_items=restricted, **options)
-    if not ranked:
-        ranked = search_passages(index, query, intent, **options)
+    ranked = search_passages(index, query, intent, **options)
     quote = quote_for(index, query, ranked, whole_lists=whole)
+    if understanding.reading.follow_up and context.document_id:
+        # Within the last answer's document the follow-up's own words decide (几点? 在哪?),
+        # unless another document plainly answers better (the materials list elsewhere).
+        inside = search_passages(
+            index, own_query, intent, within_document=context.document_id, **options
+        )
+        inside_quote = quote_for(index, own_query, inside, whole_lists=whole)
+        best_elsewhere = ranked[0].score if ranked else 0.0
+        if (
+            inside_quote is not None
+            and inside_quote.coverage >= _SAME_DOCUMENT_COVERAGE
+            and inside[0].score >= best_elsewhere - _SAME_DOCUMENT_MARGIN
+        ):
+            return Found(inside_quote, own_query, tuple(inside))
+    restricted = RESTRICTED_ITEMS.get(intent, ())
+    if restricted:
+        # The notices of the kind asked about come first unless they plainly miss the question.
+        narrow = search_passages(index, query, intent, restrict_items=restricted, **options)
+        narrow_quote = quote_for(index, query, narrow, whole_lists=whole)
+        if narrow_quote is not None and (
+            quote is None or narrow_quote.coverage >= quote.coverage - _RESTRICTED_MARGIN
+        ):
+            ranked, quote = narrow, narrow_quote
     if quote is None:
         return None
     return Found(quote, query, tuple(ranked))

@@ -138,7 +138,7 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
         return Reading(Intent.COMPLAINT, frozen)
     if Intent.RESULT in cues and slots.person_name:
         return Reading(Intent.RESULT, frozen)
-    follow_up = _looks_like_follow_up(text, context)
+    follow_up = _looks_like_follow_up(text, context, cues)
     if follow_up and context.intent == Intent.RESULT.value and not cues - {Intent.RESULT}:
         # After a result, "还能再争取一下不" is about what to do next, not another look-up.
         return Reading(Intent.PROCEDURE, frozen, follow_up=True)
@@ -152,12 +152,12 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
             return Reading(intent, frozen, follow_up=follow_up)
     if slots.figures.given:
         return Reading(Intent.ELIGIBILITY, frozen, follow_up=follow_up)
-    if context.intent and _looks_like_follow_up(text, context):
+    if context.intent and _looks_like_follow_up(text, context, cues):
         try:
             return Reading(Intent(context.intent), frozen, follow_up=True)
         except ValueError:
             pass
-    return Reading(Intent.GENERAL, frozen, follow_up=_looks_like_follow_up(text, context))
+    return Reading(Intent.GENERAL, frozen, follow_up=_looks_like_follow_up(text, context, cues))
 
 
 def _inherited_notice_intent(
@@ -179,10 +179,11 @@ def _asks_about_housing(text: str, slots: Slots) -> bool:
     return bool(slots.projects) and any(word in text for word in _PROJECT_DETAIL_WORDS)
 
 
-def _looks_like_follow_up(text: str, context: Context) -> bool:
-    """A short message, one opening with 那…, or one pointing back (那儿, 这个) leans on the
-    previous turn."""
+def _looks_like_follow_up(text: str, context: Context, cues: set[Intent]) -> bool:
+    """A short message, one opening with 那…, one pointing back (那儿, 这个), or one naming no
+    topic at all ("俺家三口人，低保，没自己的房") leans on the previous turn."""
     if not context.intent:
         return False
     short = len(text) <= _FOLLOW_UP_LENGTH
-    return short or text.startswith(_FOLLOW_UP_OPENERS) or bool(_POINTING_BACK.search(text))
+    pointing = text.startswith(_FOLLOW_UP_OPENERS) or bool(_POINTING_BACK.search(text))
+    return short or pointing or not cues

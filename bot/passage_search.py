@@ -47,6 +47,8 @@ _QUESTION_FRAMES = re.compile(
 # question's words the resident used).
 _FAQ_MATCH = 0.6
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
+_CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+_LONE_TERM_WEIGHT = 0.25
 # A word jieba has never seen, or has seen this rarely, is as telling as a rare word here.
 _UNKNOWN_TERM_WEIGHT = 4.0
 
@@ -94,7 +96,7 @@ def build_query(
     seen: set[str] = set()
     # 能不能 / 是不是 frame a question; their words (不能, 不是) would read as content.
     framed = _QUESTION_FRAMES.sub(" ", text)
-    for group in tokenizer.term_groups(framed):
+    for group in _join_single_characters(tokenizer.term_groups(framed), tokenizer):
         term = group[0]
         if term in seen:
             continue
@@ -113,6 +115,31 @@ def build_query(
     return Query(tuple(concepts), boosts)
 
 
+def _join_single_characters(groups: list[list[str]], tokenizer: DomainTokenizer) -> list[list[str]]:
+    """Single characters jieba could not join (养/狗) form one concept (养狗): alone each says
+    almost nothing, together they name what was asked."""
+    joined: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            joined.append(["".join(run)])
+        elif run:
+            joined.append([run[0]])
+        run.clear()
+
+    for group in groups:
+        term = group[0]
+        single = len(term) == 1 and bool(_CJK_CHARACTER.match(term))
+        if single and term not in tokenizer.domain_words:
+            run.append(term)
+            continue
+        flush()
+        joined.append(group)
+    flush()
+    return joined
+
+
 def _expansion_terms(tokenizer: DomainTokenizer, expansions: Iterable[str]) -> list[str]:
     """Terms of expansion words; '#date'-style markers (features of passages) stay as they are."""
     found: list[str] = []
@@ -125,8 +152,14 @@ def _expansion_terms(tokenizer: DomainTokenizer, expansions: Iterable[str]) -> l
 
 
 def concept_weight(index: SearchIndex, term: str, alternatives: frozenset[str]) -> float:
-    """How much a concept matters: the rarity of its best-known form in the material."""
+    """How much a concept matters: the rarity of its best-known form in the material.
+
+    A lone character (人, 大, 办) or a bare number says little on its own and weighs little.
+    """
     known = [index.idf(t) for t in alternatives if index.idf(t) > 0]
+    lone = (len(term) == 1 and len(alternatives) == 1) or term.isdigit()
+    if lone:
+        return _LONE_TERM_WEIGHT
     if known:
         return max(known)
     frequency = index.tokenizer.frequency(term)

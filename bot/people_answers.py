@@ -70,7 +70,7 @@ def result_reply(
     answer = finish(index, lines, kind=AnswerKind.RESULT, sources=sources, intent=intent, score=1.0)
     # A rejection makes "what now?" the likely next question: carry the appeal words.
     rejected = any(_is_rejection(m.values) for m in matches)
-    return answer, Context(intent=intent, section=_APPEAL_TOPIC if rejected else "")
+    return answer, Context(intent=intent, topic=_APPEAL_TOPIC if rejected else "")
 
 
 def _is_rejection(values: dict[str, str]) -> bool:

@@ -101,3 +101,6 @@ TOO_SLOW = "问题已收到，答案稍后发给您。"
 SATISFACTION_PROMPT = "这个回答对您有帮助吗？回复“满意”或“不满意”。"
 SATISFIED_THANKS = "感谢您的评价！"
 DISSATISFIED_ACK = "抱歉没能帮到您，问题已转给工作人员，会尽快答复。"
+
+MENU_BUTTONS = "也可以点下方菜单：{buttons}。随时发送“帮助”再看这份说明，发送“人工”转工作人员。"
+EMPTY_MESSAGE = "请直接输入您想咨询的问题，例如“公租房申请条件是什么”。"
