@@ -68,6 +68,8 @@ _LATEST_WORDS = (
 )
 _REPORT_WORDS = ("举报", "转租", "收钱", "违规")
 _CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
+# Project lists answer a question about building unless a passage covers this much more of it.
+_ROWS_MARGIN = 0.2
 # How many concepts of a question a follow-up carries on.
 _TOPIC_CONCEPTS = 6
 
@@ -222,7 +224,9 @@ class Answerer:
             table = listing_reply(u, context, index)
         if not table.lines and found is not None:
             rows = project_rows_reply(u, context, index, found.query)
-            if rows.lines and rows.score >= found.quote.coverage:
+            # Asked what is being built, the project lists answer before any passage.
+            good_enough = construction and rows.score >= found.quote.coverage - _ROWS_MARGIN
+            if rows.lines and (good_enough or rows.score >= found.quote.coverage):
                 table = rows
         new_context = self._context_after(u, context, Intent.LISTING, found, table.project)
         if table.lines and table.score >= self.min_score:

@@ -34,7 +34,7 @@ RESTRICTED_ITEMS: dict[Intent, tuple[int, ...]] = {
 INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
     Intent.MATERIALS: ("材料",),
     Intent.ELIGIBILITY: ("条件", "可以申请", "谁可以", "对象"),
-    Intent.LOTTERY: ("摇号",),
+    Intent.LOTTERY: ("摇号", "选房"),
     Intent.SIGNING: ("签订", "合同"),
 }
 _NOTICE_LIST_LENGTH = 5

@@ -29,11 +29,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("vehicle_price", re.compile(rf"机动车购置价合计\s*{_COMPARATOR}\s*{_AMOUNT}")),
     ("assets", re.compile(rf"家庭资产总额\s*{_COMPARATOR}\s*{_AMOUNT}")),
     ("age", re.compile(rf"年满\s*{_AMOUNT}")),
+    ("insurance_months", re.compile(r"社会保险\s*(满|不少于|不满)\s*(\d+)\s*()(个月)")),
+    (
+        "years_since_graduation",
+        re.compile(r"毕业[^，。；]{0,12}?(未满|不满|不超过)\s*(\d+)\s*()(年)"),
+    ),
 )
 # Words in a comparator that let the figure itself pass (the drafting rule of 第三十八条-style
 # clauses: 以上, 以下, 不超过 include the number; 低于, 超过, 不满 do not).
 _INCLUSIVE_UPPER = ("不高于", "不超过", "以下")
-_STRICT_UPPER = ("低于", "不足", "少于", "不满")
+_STRICT_UPPER = ("低于", "不足", "少于", "不满", "未满")
 _LOWER = ("高于", "超过", "以上", "满")
 KIND_LABELS = {
     "monthly_income_per_person": "家庭人均月收入",
@@ -43,6 +48,8 @@ KIND_LABELS = {
     "vehicle_price": "机动车购置价",
     "assets": "家庭资产",
     "age": "年龄",
+    "insurance_months": "社会保险缴纳月数",
+    "years_since_graduation": "毕业年限",
 }
 
 
@@ -63,7 +70,7 @@ class Limit:
             return figure <= self.value
         if self.comparator in _STRICT_UPPER:
             return figure < self.value
-        if self.comparator == "满" or self.kind == "age":
+        if self.comparator in ("满", "不少于") or self.kind == "age":
             return figure >= self.value
         return figure > self.value
 

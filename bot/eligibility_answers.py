@@ -72,6 +72,12 @@ def precheck_lines(
         verdicts.extend(compare(relevant, "area_per_person", figures.per_capita_area))
     if figures.age is not None:
         verdicts.extend(compare(relevant, "age", figures.age))
+    if figures.insurance_months is not None:
+        verdicts.extend(compare(relevant, "insurance_months", figures.insurance_months))
+    if figures.years_since_graduation is not None:
+        # 毕业第3年 means fewer than 3 full years have passed.
+        years = max(figures.years_since_graduation - 1, 0)
+        verdicts.extend(compare(relevant, "years_since_graduation", years))
     for verdict in verdicts:
         lines.append(_verdict_line(verdict))
     if figures.no_home and not verdicts and figures.income is None:

@@ -174,7 +174,7 @@ def _inherited_notice_intent(
 
 def _asks_about_housing(text: str, slots: Slots) -> bool:
     """A 套型, an area, or a project with where/how much: a question about 房源."""
-    if slots.unit_type or slots.area is not None:
+    if slots.unit_type or slots.area is not None or slots.ordering:
         return True
     return bool(slots.projects) and any(word in text for word in _PROJECT_DETAIL_WORDS)
 

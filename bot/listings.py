@@ -23,6 +23,8 @@ _HOUSING_TYPE_WORDS = {
     "经适房": ("经济适用", "经适"),
 }
 _MAX_ROWS = 12
+# Asked for the cheapest or the largest, the few best rows answer.
+_EXTREME_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,15 @@ def find_listing_rows(
             if not _area_matches(row, slots.area, slots.area_qualifier):
                 continue
             rows.append(row)
-    if slots.cheapest:
+    if slots.ordering == "cheapest":
         rows.sort(key=lambda r: parse_number(r.value(el.PRICE)) or float("inf"))
+        return rows[:_EXTREME_ROWS]
+    if slots.ordering in ("largest", "smallest"):
+        rows.sort(
+            key=lambda r: parse_number(r.value(el.AREA)) or 0.0,
+            reverse=slots.ordering == "largest",
+        )
+        return rows[:_EXTREME_ROWS]
     return rows[:_MAX_ROWS]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.passage_search import Query, ScoredPassage, coverage
+from knowledge.features import FEATURE_PREFIX
 from knowledge.index import PASSAGE, Entry, SearchIndex
 
 # A list longer than this is cut (the reply must stay within WeChat's limits).
@@ -21,9 +22,9 @@ _SHORT_SECTION_LINES = 5
 # Other questions get a list whole only when it is this short.
 _SHORT_LIST_ITEMS = 8
 _SHORT_LINE_CHARS = 60
-# An extra passage must cover at least this much of the question on its own.
-_EXTRA_MIN_COVERAGE = 0.3
+# An extra passage must add this much coverage (less when it is from the same document).
 _EXTRA_MIN_GAIN = 0.15
+_EXTRA_MIN_GAIN_SAME_DOCUMENT = 0.08
 
 
 @dataclass(frozen=True)
@@ -77,18 +78,39 @@ def quote_for(
         lead = best.entry.heading.rsplit(" › ", 1)[-1]
     covered = _terms_of(index, chosen)
     score = coverage(index, query, covered)
+    extras = 0
     for candidate in ranked[1:]:
-        if len(chosen) >= len(siblings) + _MAX_EXTRA_PASSAGES or candidate.entry in chosen:
+        if extras >= _MAX_EXTRA_PASSAGES or candidate.entry in chosen:
             continue
-        if candidate.coverage < _EXTRA_MIN_COVERAGE:
-            continue
-        combined = covered | index.terms_of(candidate.hit)
+        candidate_terms = index.terms_of(candidate.hit)
+        combined = covered | candidate_terms
         gain = coverage(index, query, combined) - score
-        if gain >= _EXTRA_MIN_GAIN:
+        same_document = candidate.entry.doc is not None and candidate.entry.doc == best.entry.doc
+        # A passage from elsewhere must bring something asked about, not only a date or a place
+        # (any notice has those).
+        if same_document:
+            wanted = gain >= _EXTRA_MIN_GAIN_SAME_DOCUMENT
+        else:
+            wanted = gain >= _EXTRA_MIN_GAIN and _adds_content(query, covered, candidate_terms)
+        if wanted:
             chosen.append(candidate.entry)
             covered = combined
             score += gain
+            extras += 1
     return Quote(tuple(chosen), min(score, 1.0), lead)
+
+
+def _adds_content(query: Query, covered: frozenset[str], terms: frozenset[str]) -> bool:
+    """True when terms cover a concept of the question that is not a feature (#date ...)
+    and that the passages chosen so far do not cover."""
+    for concept, alternatives in query.concepts:
+        if concept.startswith(FEATURE_PREFIX) or all(
+            a.startswith(FEATURE_PREFIX) for a in alternatives
+        ):
+            continue
+        if alternatives & terms and not alternatives & covered:
+            return True
+    return False
 
 
 def _terms_of(index: SearchIndex, entries: Sequence[Entry]) -> frozenset[str]:

@@ -40,6 +40,10 @@ _ITEM_BOOST = 0.35
 _DRAFT_PENALTY = 0.5
 _RECENCY_WEIGHT = 0.25
 _MATCH_BOOST = 0.3
+# A household's figures (3口人, 月收入2500, 70多岁) feed the eligibility check, not the search.
+_FIGURES = re.compile(
+    r"\d+\s*(?:口人|口之家|口|个人|人家庭|周岁|岁|多岁)|\d+(?:\.\d+)?\s*(?:万|千)?\s*(?:元|块钱|块)"
+)
 _QUESTION_FRAMES = re.compile(
     r"能不能|可不可以|是不是|有没有|行不行|中不中|会不会|要不要|能否|可否|对不对|算不算|够不够"
 )
@@ -49,6 +53,9 @@ _FAQ_MATCH = 0.6
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 _CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _LONE_TERM_WEIGHT = 0.25
+_LOCAL_WEIGHT = 0.5
+# "卡上", "厂里": an unknown word ending in a locative names its first character.
+_LOCATIVES = ("上", "里", "中", "内", "下")
 # A word jieba has never seen, or has seen this rarely, is as telling as a rare word here.
 _UNKNOWN_TERM_WEIGHT = 4.0
 
@@ -95,19 +102,33 @@ def build_query(
     concepts: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
     # 能不能 / 是不是 frame a question; their words (不能, 不是) would read as content.
-    framed = _QUESTION_FRAMES.sub(" ", text)
+    framed = _QUESTION_FRAMES.sub(" ", _FIGURES.sub(" ", text))
+    question_words = [
+        phrase
+        for phrase, expansions in vocabulary.expansions.items()
+        if phrase in text and all(e.startswith(FEATURE_PREFIX) for e in expansions)
+    ]
     for group in _join_single_characters(tokenizer.term_groups(framed), tokenizer):
         term = group[0]
-        if term in seen:
+        if term in seen or any(term in word for word in question_words):
+            # 啥时候 is asked for as a date (#date), not as the word itself.
             continue
         seen.update(group)
         alternatives = set(group)
+        if len(term) == 2 and term.endswith(_LOCATIVES) and index.idf(term) == 0:
+            alternatives.add(term[0])
         for phrase, expansions in vocabulary.expansions.items():
             if phrase in text and (term in phrase or phrase in term):
-                alternatives.update(_expansion_terms(tokenizer, expansions))
+                alternatives.update(
+                    t for t in _expansion_terms(tokenizer, expansions) if t[:1] != FEATURE_PREFIX
+                )
         concepts.append((term, frozenset(alternatives)))
     for phrase, expansions in vocabulary.expansions.items():
-        if phrase in text and not any(phrase in c or c in phrase for c, _ in concepts):
+        if phrase not in text:
+            continue
+        asks_feature = all(e.startswith(FEATURE_PREFIX) for e in expansions)
+        # A question word (在哪, 几点) is its own concept even inside a longer word (在哪办公).
+        if asks_feature or not any(phrase in c or c in phrase for c, _ in concepts):
             extra = frozenset(_expansion_terms(tokenizer, expansions))
             if extra:
                 concepts.append((phrase, extra))
@@ -122,10 +143,11 @@ def _join_single_characters(groups: list[list[str]], tokenizer: DomainTokenizer)
     run: list[str] = []
 
     def flush() -> None:
-        if len(run) >= 2:
+        # Only a pair reads as one word; longer runs are leftovers (口/人/大/点), kept apart.
+        if len(run) == 2:
             joined.append(["".join(run)])
-        elif run:
-            joined.append([run[0]])
+        else:
+            joined.extend([character] for character in run)
         run.clear()
 
     for group in groups:
@@ -223,7 +245,9 @@ def search_passages(
         entry = hit.entry
         terms = index.terms_of(hit)
         cover = max(coverage(index, query, terms), _faq_match(index, entry, asked))
-        score = hit.score / top + cover
+        # Within one notice every passage shares the title: its own words tell them apart.
+        local = coverage(index, query, index.local_terms_of(hit))
+        score = hit.score / top + cover + _LOCAL_WEIGHT * local
         item = entry.doc.item_number if entry.doc else 41
         if item in preferred:
             score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))

@@ -39,21 +39,33 @@ _HOUSEHOLD = (
     (re.compile(r"老两口|两口子|俺俩|我俩|和老伴|跟老伴|夫妻俩|我们两个"), 2),
 )
 _MONEY = r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:来|多|左右|出头|上下)?\s*(?:元|块|块钱)?"
+_INCOME_WORDS = r"(?:挣|收入|赚|工资|退休金|养老金|月薪|进账)"
 _INCOME = (
     (re.compile(rf"人均(?:月)?收入[^\d]{{0,4}}{_MONEY}"), "person"),
     (
         re.compile(
-            rf"(?:总共|一共|全家|家里|家庭)[^\d。,，]{{0,8}}?(?:挣|收入|赚|工资)[^\d]{{0,4}}{_MONEY}"
+            rf"(?:总共|一共|全家|家里|家庭|加起来|合计|合起来)[^\d。,，]{{0,8}}?"
+            rf"{_INCOME_WORDS}?[^\d。,，]{{0,4}}{_MONEY}"
         ),
         "household",
     ),
     (
         re.compile(
-            rf"(?:月工资|工资|月薪|每月挣|一个月挣|1个月挣|月收入|收入|挣|赚)[^\d。,，]{{0,6}}?{_MONEY}"
+            rf"(?:月工资|工资|月薪|每月挣|一个月挣|1个月挣|月收入|收入|退休金|养老金|挣|赚)"
+            rf"[^\d。,，]{{0,6}}?{_MONEY}"
+        ),
+        "unknown",
+    ),
+    (
+        re.compile(
+            rf"(?:每月|每个月|一个月|1个月|一月|1月)\s*{_MONEY}(?=[元块,，。\s]|出头|来|多|$)"
         ),
         "unknown",
     ),
 )
+_APPROXIMATE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:万|千)?\s*(?:来|多|左右|出头|上下)")
+_INSURANCE_MONTHS = re.compile(r"社保[^\d。]{0,6}?(\d+)\s*个?月|社会保险[^\d。]{0,6}?(\d+)\s*个?月")
+_YEARS_SINCE_GRADUATION = re.compile(r"毕业(?:第)?(\d+)\s*年|毕业(\d+)\s*年")
 _YEARLY = re.compile(r"年收入|一年挣|1年挣|年工资|一年收入|1年收入")
 _AREA = re.compile(rf"{_NUMBER}\s*(?:平方米|平方|平米|平|㎡)\s*(左右|上下|以上|以下|多)?")
 _PER_CAPITA_AREA = re.compile(rf"人均(?:住房)?(?:建筑)?面积[^\d]{{0,4}}{_NUMBER}")
@@ -65,7 +77,11 @@ _SMALLEST_FLAT = 10.0
 # An 18-character identity number, typed in full or already masked: its last four characters.
 _FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}[0-9*]{8}([0-9]{3}[0-9x])(?![0-9a-z])")
 _AGE = re.compile(r"(\d{2})\s*(?:周岁|岁)")
-_CHEAPEST = re.compile(r"最便宜|最低|便宜点|便宜的|最少")
+_ORDERINGS = (
+    ("cheapest", re.compile(r"最便宜|租金最低|价格最低|便宜点|便宜的|最省钱")),
+    ("largest", re.compile(r"最大|大点|大一点|大些|宽敞|面积大")),
+    ("smallest", re.compile(r"最小|小点|小一点|面积小")),
+)
 _BATCH = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*批")
 _RURAL = re.compile(r"农村户口|村里户口|农业户口|农村户籍")
 _LOCAL_URBAN = re.compile(r"城镇户口|县城户口|城镇户籍|本县户口|本地户口")
@@ -85,6 +101,8 @@ class Figures:
     vehicle_price: float | None = None
     age: int | None = None
     hukou: str = ""  # local-urban, rural, outside
+    insurance_months: int | None = None
+    years_since_graduation: int | None = None
 
     @property
     def given(self) -> bool:
@@ -94,6 +112,8 @@ class Figures:
                 self.income is not None,
                 self.per_capita_area is not None,
                 self.vehicle_price is not None,
+                self.insurance_months is not None,
+                self.years_since_graduation is not None,
                 self.household_size is not None and (self.no_home or self.income is not None),
             )
         )
@@ -110,7 +130,7 @@ class Slots:
     unit_type: str = ""
     area: float | None = None
     area_qualifier: str = ""
-    cheapest: bool = False
+    ordering: str = ""  # cheapest, largest or smallest
     batch: str = ""
     person_name: str = ""
     name_from_directory: bool = False
@@ -155,7 +175,7 @@ def extract_figures(text: str) -> Figures:
         if match:
             income = _money(match.group(1), match.group(2))
             scope = income_scope
-            approximate = bool(re.search(r"来|多|左右|出头|上下", match.group(0)))
+            approximate = bool(_APPROXIMATE.match(match.group(0)[match.start(1) - match.start() :]))
             break
     if scope == "unknown" and household is not None:
         # One person's income is theirs; a family's figure without 人均 is the family's.
@@ -172,6 +192,8 @@ def extract_figures(text: str) -> Figures:
     match = _AGE.search(text)
     if match:
         age = int(match.group(1))
+    insurance = _INSURANCE_MONTHS.search(text)
+    graduation = _YEARS_SINCE_GRADUATION.search(text)
     hukou = ""
     if _RURAL.search(text):
         hukou = "rural"
@@ -188,6 +210,10 @@ def extract_figures(text: str) -> Figures:
         vehicle_price=vehicle,
         age=age,
         hukou=hukou,
+        insurance_months=int(insurance.group(1) or insurance.group(2)) if insurance else None,
+        years_since_graduation=(
+            int(graduation.group(1) or graduation.group(2)) if graduation else None
+        ),
     )
 
 
@@ -263,6 +289,9 @@ def has_full_id(text: str) -> bool:
     return contains_full_identity_number(text)
 
 
-def wants_cheapest(text: str) -> bool:
-    """True for 最便宜 / 租金最低 and the like."""
-    return bool(_CHEAPEST.search(text))
+def extract_ordering(text: str) -> str:
+    """'cheapest' for 最便宜, 'largest' for 最大/大点, 'smallest' for 最小 ('' when none)."""
+    for name, pattern in _ORDERINGS:
+        if pattern.search(text):
+            return name
+    return ""

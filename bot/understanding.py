@@ -13,11 +13,11 @@ from bot.slots import (
     extract_batch,
     extract_figures,
     extract_name,
+    extract_ordering,
     extract_tail,
     find_words,
     full_id_tail,
     has_full_id,
-    wants_cheapest,
 )
 from bot.vocabulary import Vocabulary
 from knowledge import elements as el
@@ -68,7 +68,7 @@ def understand(
         unit_type=find_words(text, vocabulary.unit_types),
         area=area,
         area_qualifier=qualifier,
-        cheapest=wants_cheapest(text),
+        ordering=extract_ordering(text),
         batch=extract_batch(text),
         person_name=name,
         name_from_directory=listed,

@@ -5,6 +5,7 @@ Pure (no database): the importer calls this for each file, then versions the res
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from knowledge.tables import ParsedTable, parse_table
 
 _SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 _NOTES_HEADING = "说明"
+_PUBLICATION_LINE = re.compile(r"^\s*(发布单位|发布机关|发布日期|发布时间|制表单位|制表日期)[:：]")
 
 
 @dataclass
@@ -158,7 +160,10 @@ def _parse_spreadsheet(
             notes.append(
                 "；".join(f"{k}：{v}" for k, v in {**total.values, **total.extras}.items())
             )
-    parsed.passages = [PassageText(_NOTES_HEADING, note) for note in notes]
+    # Publication lines (发布单位：… 发布日期：…) date the table; they answer nothing.
+    parsed.passages = [
+        PassageText(_NOTES_HEADING, note) for note in notes if not _PUBLICATION_LINE.match(note)
+    ]
     parsed.table_layout = {
         "title": title,
         "title_rows": list(first.title_rows),

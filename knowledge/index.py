@@ -113,6 +113,7 @@ class SearchIndex:
         spelling: SpellingCorrector,
         bm25: Bm25Index,
         term_sets: tuple[frozenset[str] | None, ...],
+        local_term_sets: tuple[frozenset[str] | None, ...],
         contacts: Contacts,
     ) -> None:
         self.revision = revision
@@ -125,6 +126,7 @@ class SearchIndex:
         self.spelling = spelling
         self._bm25 = bm25
         self._term_sets = term_sets
+        self._local_term_sets = local_term_sets
         self.contacts = contacts
         # Filled lazily; a dict write is atomic, so concurrent readers are safe.
         self._heading_terms: dict[str, frozenset[str]] = {}
@@ -170,6 +172,12 @@ class SearchIndex:
             found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
         return found
 
+    def local_terms_of(self, hit: Hit) -> frozenset[str]:
+        """A found entry's own terms (heading and text, not its document's title): what tells
+        one passage of a notice from another."""
+        found = self._local_term_sets[hit.position]
+        return self.terms_of(hit) if found is None else found
+
     def heading_terms(self, heading: str) -> frozenset[str]:
         """The search terms of a passage heading (cut once per distinct heading)."""
         found = self._heading_terms.get(heading)
@@ -210,6 +218,7 @@ class _IndexBuilder:
         self.entries: list[Entry] = []
         self.entry_terms: list[list[str]] = []
         self.term_sets: list[frozenset[str] | None] = []
+        self.local_term_sets: list[frozenset[str] | None] = []
         self.tables: list[IndexedTable] = []
         self.people: dict[str, list[PersonRow]] = {}
         self._cell_terms: dict[str, list[str]] = {}
@@ -221,9 +230,9 @@ class _IndexBuilder:
         for document in self.material.documents:
             title_terms = self.tokenizer.terms(document.info.title)
             for heading, text in document.passages:
-                terms = title_terms + self.tokenizer.terms(heading) + self.tokenizer.terms(text)
-                terms += feature_terms(text)
-                self._add(Entry(PASSAGE, document.info, heading, text), terms)
+                own = self.tokenizer.terms(heading) + self.tokenizer.terms(text)
+                own += feature_terms(text)
+                self._add(Entry(PASSAGE, document.info, heading, text), title_terms + own, own)
             if document.table is not None:
                 self._add_table(document.info, document.table, title_terms)
         for answer in self.published_answers:
@@ -251,6 +260,7 @@ class _IndexBuilder:
             spelling=spelling,
             bm25=Bm25Index(self.entry_terms),
             term_sets=tuple(self.term_sets),
+            local_term_sets=tuple(self.local_term_sets),
             contacts=find_contacts(self.material),
         )
 
@@ -266,11 +276,18 @@ class _IndexBuilder:
                     names.extend(row[position] for row in table.rows if row[position])
         return names
 
-    def _add(self, entry: Entry, terms: list[str], keep_terms: bool = True) -> None:
+    def _add(
+        self,
+        entry: Entry,
+        terms: list[str],
+        local: list[str] | None = None,
+        keep_terms: bool = True,
+    ) -> None:
         self.entries.append(entry)
         self.entry_terms.append(terms)
         # Rows are many and cheap to cut again; passages are re-ranked on every question.
         self.term_sets.append(frozenset(terms) if keep_terms else None)
+        self.local_term_sets.append(frozenset(local) if local is not None else None)
 
     def _add_table(self, info: DocumentInfo, loaded: LoadedTable, title_terms: list[str]) -> None:
         about_people = el.is_person_table(info.item_number, loaded.columns)
