@@ -124,8 +124,9 @@ def find_quote(
     if understanding.reading.follow_up and context.document_id:
         # Within the last answer's document the follow-up's own words decide (几点? 在哪?),
         # unless another document plainly answers better (the materials list elsewhere).
+        inside_options = {**options, "heading_words": ()}
         inside = search_passages(
-            index, own_query, intent, within_document=context.document_id, **options
+            index, own_query, intent, within_document=context.document_id, **inside_options
         )
         inside_quote = quote_for(index, own_query, inside, whole_lists=whole)
         best_elsewhere = ranked[0].score if ranked else 0.0

@@ -22,10 +22,11 @@ from knowledge.index import PASSAGE, QA, Entry, Hit, SearchIndex
 from knowledge.tokenizer import DomainTokenizer
 
 # Catalog items that answer each kind of question, best first (an item's position sets a boost).
-PREFERRED_ITEMS: dict[Intent, tuple[int, ...]] = {
+# None stands for documents outside the catalog's items, such as the bureau's service guide.
+PREFERRED_ITEMS: dict[Intent, tuple[int | None, ...]] = {
     Intent.ELIGIBILITY: (13, 2, 41),
     Intent.MATERIALS: (13, 2, 20, 41),
-    Intent.PROCEDURE: (13, 2, 41, 20),
+    Intent.PROCEDURE: (13, None, 2, 41, 20),
     Intent.LOTTERY: (18, 20, 13),
     Intent.SIGNING: (20, 18),
     Intent.NOTICES: (18, 20, 13, 5),
@@ -108,7 +109,9 @@ def build_query(
         for phrase, expansions in vocabulary.expansions.items()
         if phrase in text and all(e.startswith(FEATURE_PREFIX) for e in expansions)
     ]
-    for group in _join_single_characters(tokenizer.term_groups(framed), tokenizer):
+    meaningful = frozenset(p for p in vocabulary.expansions if len(p) == 1)
+    groups = _join_single_characters(tokenizer.term_groups(framed), tokenizer, meaningful)
+    for group in groups:
         term = group[0]
         if term in seen or any(term in word for word in question_words):
             # 啥时候 is asked for as a date (#date), not as the word itself.
@@ -118,7 +121,9 @@ def build_query(
         if len(term) == 2 and term.endswith(_LOCATIVES) and index.idf(term) == 0:
             alternatives.add(term[0])
         for phrase, expansions in vocabulary.expansions.items():
-            if phrase in text and (term in phrase or phrase in term):
+            # A one-character phrase (建, 车, 卖) expands only that word, not words holding it.
+            inside = term in phrase or (phrase in term and len(phrase) > 1)
+            if phrase in text and inside:
                 alternatives.update(
                     t for t in _expansion_terms(tokenizer, expansions) if t[:1] != FEATURE_PREFIX
                 )
@@ -136,7 +141,9 @@ def build_query(
     return Query(tuple(concepts), boosts)
 
 
-def _join_single_characters(groups: list[list[str]], tokenizer: DomainTokenizer) -> list[list[str]]:
+def _join_single_characters(
+    groups: list[list[str]], tokenizer: DomainTokenizer, meaningful: frozenset[str]
+) -> list[list[str]]:
     """Single characters jieba could not join (养/狗) form one concept (养狗): alone each says
     almost nothing, together they name what was asked."""
     joined: list[list[str]] = []
@@ -153,7 +160,8 @@ def _join_single_characters(groups: list[list[str]], tokenizer: DomainTokenizer)
     for group in groups:
         term = group[0]
         single = len(term) == 1 and bool(_CJK_CHARACTER.match(term))
-        if single and term not in tokenizer.domain_words:
+        # A character with a meaning of its own here (涨, 建, 车) stays itself.
+        if single and term not in tokenizer.domain_words and term not in meaningful:
             run.append(term)
             continue
         flush()

@@ -18,6 +18,7 @@ from bot.conversation import Conversations
 from bot.evaluation import evaluate, parse_questions
 from handlers.knowledge_base import KnowledgeBase
 from handlers.settings import Settings, SettingsError
+from handlers.wechat.menu import add_menu_command
 from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
 from knowledge.element_synonyms import load_synonyms
@@ -155,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument("--host", help="listen address (default: ANJU_HOST)")
     serving.add_argument("--port", type=int, help="listen port (default: ANJU_PORT)")
     serving.set_defaults(run=command_serve)
+
+    add_menu_command(commands, lambda: Settings.from_env(os.environ))
     return parser
 
 

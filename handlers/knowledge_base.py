@@ -15,6 +15,7 @@ from knowledge.demo_material import has_material, open_demo_engine
 from knowledge.element_synonyms import ElementSynonyms
 from knowledge.index import SearchIndex
 from knowledge.material import load_material
+from knowledge.qa import published_answers
 from knowledge.tokenizer import DomainTokenizer
 
 log = logging.getLogger(__name__)
@@ -66,4 +67,7 @@ class KnowledgeBase:
         revision = self.revision()
         with Session(engine) as session:
             material = load_material(session, revision)
-        return SearchIndex.build(material, self.tokenizer)
+        # Published Q&A live in the bureau's own database, also while the demo is in use.
+        with Session(self.engine) as session:
+            answers = published_answers(session)
+        return SearchIndex.build(material, self.tokenizer, answers)

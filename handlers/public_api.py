@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from aiohttp import web
 
 from handlers import keys
+from handlers.answer_records import ReplyDeadlines, answered_record, utc_now, whole
+from knowledge.record_models import Channel
 
 routes = web.RouteTableDef()
 
 # A question longer than this is not a question (and would slow everyone down).
 MAX_QUESTION_CHARS = 500
+# A browser without a user id of its own gets one in this cookie (its records' resident key).
+RESIDENT_COOKIE = "anju_user"
+RESIDENT_COOKIE_DAYS = 180
+MAX_RESIDENT_CHARS = 128
 
 
 @routes.get("/healthz")
@@ -41,11 +48,28 @@ async def ask(request: web.Request) -> web.Response:
         return _bad_request("问题不能为空")
     if len(text) > MAX_QUESTION_CHARS:
         return _bad_request(f"问题请控制在{MAX_QUESTION_CHARS}字以内")
+    resident = user or _resident_cookie(request)
     answerer = request.app[keys.answerer_key]
-    answer = answerer.answer(text, f"web:{user}" if user else "")
-    return web.json_response(
+    answer = answerer.answer(text, f"web:{resident}" if resident else "")
+    # Stored (masked) before the reply goes out, through the same writer as WeChat's questions.
+    new_resident = "" if resident else secrets.token_urlsafe(16)
+    stored = await request.app[keys.record_writer_key].record(
+        answered_record(
+            channel=Channel.WEB.value,
+            resident=resident or new_resident,
+            asked_at=utc_now(),
+            question=text,
+            answer=answer,
+            deadlines=_deadlines(request.app),
+            reviewable=True,
+            fit=whole,
+        )
+    )
+    response = web.json_response(
         {
-            "answer": answer.text,
+            "answer": stored.reply_text,
+            "record": stored.number,
+            "user": resident or new_resident,
             "kind": answer.kind.value,
             "score": answer.score,
             "sources": [
@@ -58,6 +82,28 @@ async def ask(request: web.Request) -> web.Response:
                 for s in answer.sources
             ],
         }
+    )
+    if new_resident:
+        response.set_cookie(
+            RESIDENT_COOKIE,
+            new_resident,
+            max_age=RESIDENT_COOKIE_DAYS * 86400,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _resident_cookie(request: web.Request) -> str:
+    """The web chat user id this browser was given earlier ('' when none or not plausible)."""
+    value = request.cookies.get(RESIDENT_COOKIE, "")
+    return value if 0 < len(value) <= MAX_RESIDENT_CHARS and value.isprintable() else ""
+
+
+def _deadlines(app: web.Application) -> ReplyDeadlines:
+    settings = app[keys.settings_key]
+    return ReplyDeadlines(
+        app[keys.calendar_key], settings.enquiry_reply_days, settings.complaint_reply_days
     )
 
 

@@ -15,6 +15,7 @@ from bot.conversation import Conversations
 from handlers import keys
 from handlers.knowledge_base import KnowledgeBase
 from handlers.live_index import LiveIndex
+from handlers.record_writer import RecordWriter, writer_engine
 from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
 from knowledge.element_synonyms import load_synonyms
@@ -32,6 +33,24 @@ async def database(app: web.Application) -> AsyncIterator[None]:
     app[keys.calendar_key] = WorkingCalendar(holidays)
     yield
     engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def records(app: web.Application) -> AsyncIterator[None]:
+    """Run the thread that stores interaction records in batches (group commit)."""
+    settings = app[keys.settings_key]
+    engine = app[keys.engine_key]
+    own = await asyncio.to_thread(
+        writer_engine, settings.database_url, engine, settings.records_synchronous
+    )
+    writer = RecordWriter(own)
+    writer.start(asyncio.get_running_loop())
+    app[keys.record_writer_key] = writer
+    yield
+    # Everything queued is written before the engine goes away.
+    await writer.stop()
+    if own is not engine:
+        own.dispose()
 
 
 @contextlib.asynccontextmanager

@@ -7,10 +7,13 @@ tests/test_docs.py keeps the README's settings table in step with SETTINGS below
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9]{43}")
 
 
 class SettingsError(ValueError):
@@ -95,6 +98,124 @@ SETTINGS: tuple[Setting, ...] = (
         "5",
         "how often each worker checks whether the material changed",
     ),
+    Setting(
+        "ANJU_BUREAU_NAME",
+        "bureau_name",
+        "山阴县住房和城乡建设局",
+        "the bureau's name in the header of every page",
+    ),
+    Setting(
+        "ANJU_SESSION_SECRET",
+        "session_secret",
+        "",
+        "key that signs staff session cookies; set the same long random value on every worker "
+        "(default: a random key per process, so sessions end at restart)",
+    ),
+    Setting(
+        "ANJU_BEHIND_PROXY",
+        "behind_proxy",
+        "false",
+        "true when a reverse proxy sets X-Forwarded-For: login throttling then counts the "
+        "client's address instead of the proxy's",
+    ),
+    Setting(
+        "ANJU_WECHAT_APPID",
+        "wechat_appid",
+        "",
+        "the 公众号's AppID, for customer-service messages (staff replies)",
+    ),
+    Setting(
+        "ANJU_WECHAT_SECRET",
+        "wechat_secret",
+        "",
+        "the 公众号's AppSecret; without it staff replies cannot be sent through WeChat",
+    ),
+    Setting(
+        "ANJU_WECHAT_API_BASE",
+        "wechat_api_base",
+        "https://api.weixin.qq.com",
+        "base URL of WeChat's server API (a fake one in tests)",
+    ),
+    # The 公众号 webhook at /wechat (404 while the token is empty) and the WeCom callback.
+    Setting("ANJU_WECHAT_TOKEN", "wechat_token", "", "the 公众号's Token (signs every push)"),
+    Setting(
+        "ANJU_WECHAT_AES_KEY",
+        "wechat_aes_key",
+        "",
+        "the 公众号's EncodingAESKey (43 characters); empty means plaintext mode, set means "
+        "only encrypted (compatible or safe mode) pushes are accepted",
+    ),
+    Setting(
+        "ANJU_WECHAT_MENU_FILE",
+        "wechat_menu_file",
+        "",
+        "the 公众号 menu as TOML (default: the packaged handlers/wechat/menu.toml)",
+    ),
+    Setting(
+        "ANJU_WECOM_TOKEN",
+        "wecom_token",
+        "",
+        "the WeCom (企业微信) app's callback Token; /wecom answers 404 while it is empty",
+    ),
+    Setting(
+        "ANJU_WECOM_AES_KEY",
+        "wecom_aes_key",
+        "",
+        "the WeCom app's EncodingAESKey (43 characters; WeCom is always encrypted)",
+    ),
+    Setting("ANJU_WECOM_CORPID", "wecom_corpid", "", "the WeCom CorpID"),
+    Setting("ANJU_WECOM_SECRET", "wecom_secret", "", "the WeCom app's Secret, for late answers"),
+    Setting("ANJU_WECOM_AGENTID", "wecom_agentid", "0", "the WeCom app's AgentId"),
+    Setting(
+        "ANJU_WECOM_API_BASE",
+        "wecom_api_base",
+        "https://qyapi.weixin.qq.com",
+        "base URL of WeCom's server API",
+    ),
+    Setting(
+        "ANJU_ANSWER_BUDGET_SECONDS",
+        "answer_budget_seconds",
+        "4",
+        "time to answer a WeChat message before replying success and sending the answer as a "
+        "customer-service message instead (WeChat gives up after 5 s)",
+    ),
+    Setting(
+        "ANJU_ANSWER_THREADS",
+        "answer_threads",
+        "2",
+        "threads answering WeChat messages; 0 answers on the event loop (faster, but a slow "
+        "answer then holds up everyone and the budget cannot cut it short)",
+    ),
+    Setting(
+        "ANJU_TIMESTAMP_WINDOW_SECONDS",
+        "timestamp_window_seconds",
+        "300",
+        "WeChat pushes whose timestamp is further from now are refused as replays; 0 disables",
+    ),
+    Setting(
+        "ANJU_MAX_BODY_BYTES",
+        "max_body_bytes",
+        "65536",
+        "largest WeChat push body accepted (413 beyond)",
+    ),
+    Setting(
+        "ANJU_RATE_LIMIT_PER_MINUTE",
+        "rate_limit_per_minute",
+        "20",
+        "messages a minute one resident may send before a polite 'too fast' reply",
+    ),
+    Setting(
+        "ANJU_RATE_LIMIT_BURST",
+        "rate_limit_burst",
+        "10",
+        "messages one resident may send in a quick burst",
+    ),
+    Setting(
+        "ANJU_RECORDS_SYNCHRONOUS",
+        "records_synchronous",
+        "full",
+        "SQLite only: full makes every stored question survive power loss, normal only a crash",
+    ),
 )
 
 
@@ -116,6 +237,28 @@ class Settings:
     enquiry_reply_days: int = 5
     complaint_reply_days: int = 15
     holidays_file: str = ""
+    bureau_name: str = "山阴县住房和城乡建设局"
+    session_secret: Secret = Secret("")
+    behind_proxy: bool = False
+    wechat_appid: str = ""
+    wechat_secret: Secret = Secret("")
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_token: Secret = Secret("")
+    wechat_aes_key: Secret = Secret("")
+    wechat_menu_file: str = ""
+    wecom_token: Secret = Secret("")
+    wecom_aes_key: Secret = Secret("")
+    wecom_corpid: str = ""
+    wecom_secret: Secret = Secret("")
+    wecom_agentid: int = 0
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    answer_budget_seconds: float = 4.0
+    answer_threads: int = 2
+    timestamp_window_seconds: int = 300
+    max_body_bytes: int = 65536
+    rate_limit_per_minute: float = 20.0
+    rate_limit_burst: int = 10
+    records_synchronous: str = "full"
 
     @property
     def base_url(self) -> str:
@@ -147,6 +290,29 @@ class Settings:
             raise SettingsError("reply deadlines must be at least one working day")
         if self.holidays_file and not Path(self.holidays_file).is_file():
             raise SettingsError(f"ANJU_HOLIDAYS_FILE={self.holidays_file!r} is not a file")
+        self._validate_wechat()
+
+    def _validate_wechat(self) -> None:
+        if self.wechat_aes_key and not _ENCODING_AES_KEY.fullmatch(str(self.wechat_aes_key)):
+            raise SettingsError("ANJU_WECHAT_AES_KEY must be 43 letters and digits")
+        if self.wechat_aes_key and not self.wechat_appid:
+            raise SettingsError("ANJU_WECHAT_AES_KEY needs ANJU_WECHAT_APPID (checked on decrypt)")
+        if self.wecom_token and not _ENCODING_AES_KEY.fullmatch(str(self.wecom_aes_key)):
+            raise SettingsError("ANJU_WECOM_TOKEN needs ANJU_WECOM_AES_KEY (43 letters and digits)")
+        if self.wecom_token and not self.wecom_corpid:
+            raise SettingsError("ANJU_WECOM_TOKEN needs ANJU_WECOM_CORPID")
+        if not 0 < self.answer_budget_seconds <= 4.8:
+            raise SettingsError("ANJU_ANSWER_BUDGET_SECONDS must be above 0 and at most 4.8")
+        if not 0 <= self.answer_threads <= 32:
+            raise SettingsError("ANJU_ANSWER_THREADS must be between 0 and 32")
+        if self.timestamp_window_seconds < 0:
+            raise SettingsError("ANJU_TIMESTAMP_WINDOW_SECONDS must not be negative")
+        if not 1024 <= self.max_body_bytes <= 1024 * 1024:
+            raise SettingsError("ANJU_MAX_BODY_BYTES must be between 1024 and 1048576")
+        if self.rate_limit_per_minute <= 0 or self.rate_limit_burst < 1:
+            raise SettingsError("rate limits must be positive (burst at least 1)")
+        if self.records_synchronous not in ("full", "normal"):
+            raise SettingsError("ANJU_RECORDS_SYNCHRONOUS must be full or normal")
 
 
 def _convert(setting: Setting, raw: str, kind: Any) -> Any:

@@ -54,6 +54,9 @@ class Interaction(SQLModel, table=True):
     answer_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     reply_text: str = Field(default="", sa_column=Column(Text, nullable=False))
     reply_offset: int = 0
+    # Set when the passive reply was a news card (title, description, url, pic_url): a retry
+    # of the message must get the same card again.
+    reply_card: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
     answer_kind: str = ""
     intent: str = ""
     score: float = 0.0
@@ -162,3 +165,21 @@ class CachedAccessToken(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     expires_at: float
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed staff sign-in; failures per name and per address slow down password guessing.
+
+    Kept in the database so that every worker counts the same failures.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_name_at", "name", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    name: str
+    address: str
