@@ -24,6 +24,7 @@ from bot.document_answers import (
     latest_notices,
     merged_tier_lines,
     quote_reply_lines,
+    response_lines,
 )
 from bot.eligibility import find_limits
 from bot.eligibility_answers import precheck_lines, subsidy_lines
@@ -319,7 +320,7 @@ class Answerer:
             lines.append(f"也可拨打监督举报电话{index.contacts.report}。")
         if found is not None and found.quote.coverage >= self.min_score:
             lines.append(phrases.RELATED_RULE)
-            lines.extend(quote_reply_lines(index, found))
+            lines.extend(response_lines(index, found))
             sources.extend(sources_of(found.quote.entries))
         new_context = self._context_after(u, context, Intent.COMPLAINT, found, "")
         answer = finish(

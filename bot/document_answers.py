@@ -190,6 +190,22 @@ _MERGER_WORD = "并轨"
 _SPECIFIC_WORD_FREQUENCY = 100
 
 
+RESPONSE_ITEMS = frozenset({41})
+_RESPONSE_PASSAGES = 3
+
+
+def response_lines(index: SearchIndex, found: Found) -> list[str]:
+    """When a published response (互动回应) answers a concern, its best few passages."""
+    first = found.quote.entries[0]
+    if first.doc is None or first.doc.item_number not in RESPONSE_ITEMS:
+        return quote_reply_lines(index, found)
+    same = [s.entry for s in found.ranked if s.entry.doc == first.doc]
+    chosen = list(dict.fromkeys([*found.quote.entries, *same]))[:_RESPONSE_PASSAGES]
+    order = {id(e): i for i, e in enumerate(index.document_passages(first.doc.document_id))}
+    chosen.sort(key=lambda e: order.get(id(e), 0))
+    return [index.render(e) for e in chosen]
+
+
 def effective_date_lines(index: SearchIndex, found: Found) -> list[str]:
     """From a decision quoted, the passage saying when it takes effect (if not quoted yet)."""
     first = found.quote.entries[0]

@@ -45,8 +45,10 @@ _INFORMATION_ORDER = (
     Intent.PROCEDURE,
 )
 _SHORT_KEYWORD_MESSAGE = 6
+# Asking for other people's data in bulk: a list, or names and ID numbers "all sent to me".
 _LIST_REQUEST = re.compile(
-    r"名单.{0,12}(发我|给我|一份|发一份|导出|全部)|发我.{0,6}名单|住户名单|所有人"
+    r"名单.{0,12}(发我|给我|一份|导出|全部)|(发我|给我).{0,8}名单|住户名单|所有人"
+    r"|(名字|姓名|身份证).{0,10}(都|全)?(发我|给我|一份)|那几个人|那些人的"
 )
 _OTHERS_ID = re.compile(r"(身份证号|身份证号码|证件号)(是多少|多少|发我|给我|告诉我)")
 # Cue sets that change the subject even in a short follow-up.
@@ -99,7 +101,7 @@ def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots, cues: set[Int
     if not any(topic in text for topic in vocabulary.out_of_scope):
         return False
     in_scope = any(word in text for word in vocabulary.housing_words)
-    asks_eligibility = Intent.ELIGIBILITY in cues and bool(slots.category)
+    asks_eligibility = Intent.ELIGIBILITY in cues
     return not (in_scope or slots.projects or slots.housing_type or asks_eligibility)
 
 

@@ -31,7 +31,7 @@ _NUMERAL_RUN = re.compile(r"[零〇一二两俩三四五六七八九十百千万
 # and years are written in digits, so 年 is included.
 # Dates, batches and unit types (十二月, 第二批, 两室一厅) stay as the material writes them.
 _COUNTED = re.compile(
-    r"^(个?口|个人|人|口人|位|户|元|块|万|千|百|平|平米|平方|㎡|岁|周岁|年|个月|天|套|次|小时|多|来|左右|余)"
+    r"^(个?口|个人|人|口人|位|户|元|块|万|千|百|平|平米|平方|㎡|岁|周岁|年|个月|天|套|次|小时|多|来|左右|余|了)"
 )
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f900-\U0001f9ff\ufe0f\u200d]+"

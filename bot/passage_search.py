@@ -43,7 +43,7 @@ _RECENCY_WEIGHT = 0.25
 _MATCH_BOOST = 0.3
 # A household's figures (3口人, 月收入2500, 70多岁) feed the eligibility check, not the search.
 _FIGURES = re.compile(
-    r"\d+\s*(?:口人|口之家|口|个人|人家庭|周岁|岁|多岁)|\d+(?:\.\d+)?\s*(?:万|千)?\s*(?:元|块钱|块)"
+    r"\d+\s*(?:口人|口之家|口|个人|人家庭|周岁|岁|多岁|了)|\d+(?:\.\d+)?\s*(?:万|千)?\s*(?:元|块钱|块)"
 )
 _QUESTION_FRAMES = re.compile(
     r"能不能|可不可以|是不是|有没有|行不行|中不中|会不会|要不要|能否|可否|对不对|算不算|够不够"

@@ -76,7 +76,7 @@ _VEHICLE = re.compile(rf"车[^\d。]{{0,12}}?{_NUMBER}\s*(万|千)?\s*(来|多|�
 _SMALLEST_FLAT = 10.0
 # An 18-character identity number, typed in full or already masked: its last four characters.
 _FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}[0-9*]{8}([0-9]{3}[0-9x])(?![0-9a-z])")
-_AGE = re.compile(r"(\d{2})\s*(?:周岁|岁)")
+_AGE = re.compile(r"(\d{2})\s*(?:周岁|岁)|(?:俺|我|今年|都|已经)\s*(\d{2})\s*了")
 _ORDERINGS = (
     ("cheapest", re.compile(r"最便宜|租金最低|价格最低|便宜点|便宜的|最省钱")),
     ("largest", re.compile(r"最大|大点|大一点|大些|宽敞|面积大")),
@@ -191,7 +191,7 @@ def extract_figures(text: str) -> Figures:
     age = None
     match = _AGE.search(text)
     if match:
-        age = int(match.group(1))
+        age = int(match.group(1) or match.group(2))
     insurance = _INSURANCE_MONTHS.search(text)
     graduation = _YEARS_SINCE_GRADUATION.search(text)
     hukou = ""
