@@ -220,7 +220,7 @@ class Answerer:
         construction = any(w in u.text for w in _CONSTRUCTION_WORDS)
         table = TableReply([], [], 0.0)
         found = find_quote(index, u, context, self.vocabulary, Intent.LISTING, today=self._today())
-        unknown = found is not None and has_unknown_concept(index, found.query)
+        unknown = found is not None and has_unknown_concept(index, found.query, self.vocabulary)
         if not construction and not unknown:
             table = listing_reply(u, context, index)
         if not table.lines and found is not None:

@@ -237,10 +237,13 @@ def _sentence_with(text: str, word: str) -> str:
     return text
 
 
-def has_unknown_concept(index: SearchIndex, query: Query) -> bool:
+def has_unknown_concept(
+    index: SearchIndex, query: Query, vocabulary: Vocabulary | None = None
+) -> bool:
     """True when the question names something telling that the material never mentions."""
+    cue_words = {c for cues in vocabulary.intents.values() for c in cues} if vocabulary else set()
     for term, alternatives in query.concepts:
-        if term.startswith("#") or len(term) < 2:
+        if term.startswith("#") or len(term) < 2 or term in cue_words:
             continue
         if any(index.idf(t) > 0 for t in alternatives):
             continue

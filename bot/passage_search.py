@@ -54,6 +54,10 @@ _FAQ_MATCH = 0.6
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 _CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _LONE_TERM_WEIGHT = 0.25
+_RESTATED_CONCERN = re.compile(
+    r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
+)
+_RESTATED_PENALTY = 0.6
 _LOCAL_WEIGHT = 0.5
 # "卡上", "厂里": an unknown word ending in a locative names its first character.
 _LOCATIVES = ("上", "里", "中", "内", "下")
@@ -261,6 +265,9 @@ def search_passages(
             score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))
         if item in DRAFT_ITEMS:
             score -= _DRAFT_PENALTY
+        if _RESTATED_CONCERN.search(entry.text):
+            # "近期，有群众反映……" restates the question a response answers further down.
+            score -= _RESTATED_PENALTY
         if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
             age_days = (newest - entry.doc.published_on).days
             score += _RECENCY_WEIGHT * max(0.0, 1 - age_days / 180)

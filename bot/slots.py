@@ -112,6 +112,7 @@ class Figures:
                 self.income is not None,
                 self.per_capita_area is not None,
                 self.vehicle_price is not None,
+                self.age is not None,
                 self.insurance_months is not None,
                 self.years_since_graduation is not None,
                 self.household_size is not None and (self.no_home or self.income is not None),
