@@ -16,6 +16,7 @@ from bot.passage_search import (
     Query,
     ScoredPassage,
     build_query,
+    restates_concern,
     search_passages,
 )
 from bot.understanding import Understanding
@@ -199,7 +200,11 @@ def response_lines(index: SearchIndex, found: Found) -> list[str]:
     first = found.quote.entries[0]
     if first.doc is None or first.doc.item_number not in RESPONSE_ITEMS:
         return quote_reply_lines(index, found)
-    same = [s.entry for s in found.ranked if s.entry.doc == first.doc]
+    same = [
+        s.entry
+        for s in found.ranked
+        if s.entry.doc == first.doc and not restates_concern(s.entry.text)
+    ]
     chosen = list(dict.fromkeys([*found.quote.entries, *same]))[:_RESPONSE_PASSAGES]
     order = {id(e): i for i, e in enumerate(index.document_passages(first.doc.document_id))}
     chosen.sort(key=lambda e: order.get(id(e), 0))
@@ -247,6 +252,8 @@ def has_unknown_concept(
             continue
         if any(index.idf(t) > 0 for t in alternatives):
             continue
-        if index.tokenizer.frequency(term) < _SPECIFIC_WORD_FREQUENCY:
+        # A word jieba knows as rare (物业费) is specific; one it never saw is a guess at joining
+        # characters (大点) and proves nothing.
+        if 0 < index.tokenizer.frequency(term) < _SPECIFIC_WORD_FREQUENCY:
             return True
     return False

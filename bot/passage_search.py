@@ -265,7 +265,7 @@ def search_passages(
             score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))
         if item in DRAFT_ITEMS:
             score -= _DRAFT_PENALTY
-        if _RESTATED_CONCERN.search(entry.text):
+        if restates_concern(entry.text):
             # "近期，有群众反映……" restates the question a response answers further down.
             score -= _RESTATED_PENALTY
         if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
@@ -280,6 +280,11 @@ def search_passages(
         scored.append(ScoredPassage(hit, score, cover))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored[:limit]
+
+
+def restates_concern(text: str) -> bool:
+    """True for a response's opening that restates what the public asked (not an answer)."""
+    return bool(_RESTATED_CONCERN.search(text))
 
 
 def _faq_match(index: SearchIndex, entry: Entry, asked: frozenset[str]) -> float:
