@@ -220,7 +220,12 @@ class Answerer:
         construction = any(w in u.text for w in _CONSTRUCTION_WORDS)
         table = TableReply([], [], 0.0)
         found = find_quote(index, u, context, self.vocabulary, Intent.LISTING, today=self._today())
-        unknown = found is not None and has_unknown_concept(index, found.query, self.vocabulary)
+        # An ordering (最大的, 最便宜) asks about the listing whatever other words come with it.
+        unknown = (
+            found is not None
+            and not u.slots.ordering
+            and has_unknown_concept(index, found.query, self.vocabulary)
+        )
         if not construction and not unknown:
             table = listing_reply(u, context, index)
         if not table.lines and found is not None:

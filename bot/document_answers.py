@@ -247,10 +247,12 @@ def has_unknown_concept(
 ) -> bool:
     """True when the question names something telling that the material never mentions."""
     cue_words = {c for cues in vocabulary.intents.values() for c in cues} if vocabulary else set()
-    for term, alternatives in query.concepts:
-        if term.startswith("#") or len(term) < 2 or term in cue_words:
+    expanded = set(vocabulary.expansions) if vocabulary else set()
+    for term, _alternatives in query.concepts:
+        if term.startswith("#") or len(term) < 2 or term in cue_words or term in expanded:
             continue
-        if any(index.idf(t) > 0 for t in alternatives):
+        # The word itself must be absent: 物业 (part of 物业费) in the material is no answer.
+        if index.idf(term) > 0:
             continue
         # A word jieba knows as rare (物业费) is specific; one it never saw is a guess at joining
         # characters (大点) and proves nothing.

@@ -18,6 +18,7 @@ from bot.conversation import Conversations
 from bot.evaluation import evaluate, parse_questions
 from handlers.knowledge_base import KnowledgeBase
 from handlers.settings import Settings, SettingsError
+from handlers.staff.commands import add_staff_commands
 from handlers.wechat.menu import add_menu_command
 from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
@@ -158,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     serving.set_defaults(run=command_serve)
 
     add_menu_command(commands, lambda: Settings.from_env(os.environ))
+    add_staff_commands(commands, _settings)
     return parser
 
 
