@@ -221,9 +221,14 @@ class Answerer:
         table = TableReply([], [], 0.0)
         found = find_quote(index, u, context, self.vocabulary, Intent.LISTING, today=self._today())
         # An ordering (最大的, 最便宜) asks about the listing whatever other words come with it.
+        # Asked where a project is, the listing's address answers whatever else was asked.
+        asks_place = found is not None and any(
+            c == "#place" or "#place" in a for c, a in found.query.concepts
+        )
         unknown = (
             found is not None
             and not u.slots.ordering
+            and not asks_place
             and has_unknown_concept(index, found.query, self.vocabulary)
         )
         if not construction and not unknown:

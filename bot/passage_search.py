@@ -29,7 +29,7 @@ PREFERRED_ITEMS: dict[Intent, tuple[int | None, ...]] = {
     Intent.PROCEDURE: (13, None, 2, 41, 20),
     Intent.LOTTERY: (18, 20, 13),
     Intent.SIGNING: (20, 18),
-    Intent.NOTICES: (18, 20, 13, 5),
+    Intent.NOTICES: (5, 18, 20, 13),
     Intent.CATALOG: (),
     Intent.GENERAL: (41, 13, 2, 5),
     Intent.COMPLAINT: (41, 13, 2),
@@ -57,7 +57,7 @@ _LONE_TERM_WEIGHT = 0.25
 _RESTATED_CONCERN = re.compile(
     r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
 )
-_RESTATED_PENALTY = 0.6
+_RESTATED_PENALTY = 1.0
 _LOCAL_WEIGHT = 0.5
 # "卡上", "厂里": an unknown word ending in a locative names its first character.
 _LOCATIVES = ("上", "里", "中", "内", "下")

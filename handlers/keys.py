@@ -28,6 +28,8 @@ answerer_key = web.AppKey("answerer", Answerer)
 calendar_key = web.AppKey("calendar", WorkingCalendar)
 # Set only when the 公众号's AppID and AppSecret are configured (staff replies go through it).
 customer_service_key = web.AppKey("customer_service", CustomerServiceClient)
+# The WeCom app's sender for staff replies (set only when the WeCom app is configured).
+wecom_service_key = web.AppKey("wecom_service", CustomerServiceClient)
 # Group commit of interaction records (every channel's questions go through it).
 record_writer_key = web.AppKey("record_writer", RecordWriter)
 # The /wechat and /wecom webhooks (endpoints, exchange, clock).
