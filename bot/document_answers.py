@@ -105,6 +105,9 @@ def find_quote(
     topic = topic_words(understanding, context)
     if understanding.reading.follow_up and category and category not in text:
         topic.append(category)
+    if intent in understanding.reading.cues and intent_words and intent_words[0] not in text:
+        # "交些啥" asked for 材料 in other words: the intent's word counts as asked.
+        topic.append(intent_words[0])
     if topic:
         # The follow-up is asked about that topic (or applicant): its words count as asked.
         text = f"{text} {' '.join(topic)}"

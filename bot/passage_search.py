@@ -114,7 +114,9 @@ def build_query(
         if phrase in text and all(e.startswith(FEATURE_PREFIX) for e in expansions)
     ]
     meaningful = frozenset(p for p in vocabulary.expansions if len(p) == 1)
-    groups = _join_single_characters(tokenizer.term_groups(framed), tokenizer, meaningful)
+    groups = _join_single_characters(
+        tokenizer.term_groups(framed, keep_breaks=True), tokenizer, meaningful
+    )
     for group in groups:
         term = group[0]
         if term in seen or any(term in word for word in question_words):
@@ -162,6 +164,9 @@ def _join_single_characters(
         run.clear()
 
     for group in groups:
+        if not group:
+            flush()  # a dropped stopword stood here: the characters were not side by side
+            continue
         term = group[0]
         single = len(term) == 1 and bool(_CJK_CHARACTER.match(term))
         # A character with a meaning of its own here (涨, 建, 车) stays itself.

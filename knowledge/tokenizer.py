@@ -120,11 +120,17 @@ class DomainTokenizer:
         """
         return [term for group in self.term_groups(text) for term in group]
 
-    def term_groups(self, text: str) -> list[list[str]]:
-        """terms(), grouped per word: [folded word, its sub-words...] (one concept each)."""
+    def term_groups(self, text: str, keep_breaks: bool = False) -> list[list[str]]:
+        """terms(), grouped per word: [folded word, its sub-words...] (one concept each).
+
+        With keep_breaks, an empty group marks where a stopword or punctuation was dropped, so
+        a caller can tell words that stood side by side from words that did not.
+        """
         groups: list[list[str]] = []
         for token in self.cut(text):
             if _PUNCTUATION_OR_SPACE.match(token) or token in self.stopwords:
+                if keep_breaks and groups and groups[-1]:
+                    groups.append([])
                 continue
             folded = self.fold(token)
             group = [folded]
