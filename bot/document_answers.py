@@ -111,7 +111,6 @@ def find_quote(
     if topic:
         # The follow-up is asked about that topic (or applicant): its words count as asked.
         text = f"{text} {' '.join(topic)}"
-    own_query = build_query(index, text, vocabulary, [*intent_words, *extra_words])
     query = build_query(index, text, vocabulary, [*carried, *intent_words, *extra_words])
     whole = intent in WHOLE_LIST_INTENTS
     focus = [category] if category else []
@@ -128,6 +127,7 @@ def find_quote(
     if understanding.reading.follow_up and context.document_id:
         # Within the last answer's document the follow-up's own words decide (几点? 在哪?),
         # unless another document plainly answers better (the materials list elsewhere).
+        own_query = build_query(index, text, vocabulary, [*intent_words, *extra_words])
         inside_options = {**options, "heading_words": ()}
         inside = search_passages(
             index, own_query, intent, within_document=context.document_id, **inside_options
@@ -141,7 +141,8 @@ def find_quote(
         ):
             return Found(inside_quote, own_query, tuple(inside))
     restricted = RESTRICTED_ITEMS.get(intent, ())
-    if restricted:
+    leader = quote.entries[0].doc if quote is not None else None
+    if restricted and (leader is None or leader.item_number not in restricted):
         # The notices of the kind asked about come first unless they plainly miss the question.
         narrow = search_passages(index, query, intent, restrict_items=restricted, **options)
         narrow_quote = quote_for(index, query, narrow, whole_lists=whole)

@@ -116,10 +116,7 @@ def _adds_content(query: Query, covered: frozenset[str], terms: frozenset[str]) 
 def _terms_of(index: SearchIndex, entries: Sequence[Entry]) -> frozenset[str]:
     terms: set[str] = set()
     for entry in entries:
-        parts = [entry.heading, index.render(entry)]
-        if entry.doc is not None:
-            parts.append(entry.doc.title)
-        terms.update(index.tokenizer.terms(" ".join(parts)))
+        terms |= index.terms_of_entry(entry)
     return frozenset(terms)
 
 

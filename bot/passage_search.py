@@ -36,7 +36,7 @@ PREFERRED_ITEMS: dict[Intent, tuple[int | None, ...]] = {
 }
 DRAFT_ITEMS = frozenset({3})  # 决策前预公开: drafts for comment, superseded by decisions (item 5)
 NOTICE_INTENTS = frozenset({Intent.LOTTERY, Intent.SIGNING, Intent.NOTICES})
-_CANDIDATES = 40
+_CANDIDATES = 24
 _ITEM_BOOST = 0.35
 _DRAFT_PENALTY = 0.5
 _RECENCY_WEIGHT = 0.25
@@ -71,6 +71,8 @@ class Query:
 
     concepts: tuple[tuple[str, frozenset[str]], ...]
     boost_terms: tuple[str, ...]
+    # concept_weight() of each concept, computed once per question.
+    weights: tuple[float, ...] = ()
 
     @property
     def search_terms(self) -> list[str]:
@@ -108,12 +110,10 @@ def build_query(
     seen: set[str] = set()
     # 能不能 / 是不是 frame a question; their words (不能, 不是) would read as content.
     framed = _QUESTION_FRAMES.sub(" ", _FIGURES.sub(" ", text))
-    question_words = [
-        phrase
-        for phrase, expansions in vocabulary.expansions.items()
-        if phrase in text and all(e.startswith(FEATURE_PREFIX) for e in expansions)
-    ]
-    meaningful = frozenset(p for p in vocabulary.expansions if len(p) == 1)
+    # The expansion phrases this question holds (looked up once, not per word).
+    present = [(p, e) for p, e in vocabulary.expansions.items() if p in text]
+    question_words = [p for p, e in present if all(x.startswith(FEATURE_PREFIX) for x in e)]
+    meaningful = vocabulary.single_character_expansions
     groups = _join_single_characters(
         tokenizer.term_groups(framed, keep_breaks=True), tokenizer, meaningful
     )
@@ -126,25 +126,24 @@ def build_query(
         alternatives = set(group)
         if len(term) == 2 and term.endswith(_LOCATIVES) and index.idf(term) == 0:
             alternatives.add(term[0])
-        for phrase, expansions in vocabulary.expansions.items():
+        for phrase, expansions in present:
             # A one-character phrase (建, 车, 卖) expands only that word, not words holding it.
             inside = term in phrase or (phrase in term and len(phrase) > 1)
-            if phrase in text and inside:
+            if inside:
                 alternatives.update(
                     t for t in _expansion_terms(tokenizer, expansions) if t[:1] != FEATURE_PREFIX
                 )
         concepts.append((term, frozenset(alternatives)))
-    for phrase, expansions in vocabulary.expansions.items():
-        if phrase not in text:
-            continue
+    for phrase, expansions in present:
         asks_feature = all(e.startswith(FEATURE_PREFIX) for e in expansions)
         # A question word (在哪, 几点) is its own concept even inside a longer word (在哪办公).
         if asks_feature or not any(phrase in c or c in phrase for c, _ in concepts):
             extra = frozenset(_expansion_terms(tokenizer, expansions))
             if extra:
                 concepts.append((phrase, extra))
-    boosts = tuple(t for b in boost_terms for t in tokenizer.terms(b) if t not in seen)
-    return Query(tuple(concepts), boosts)
+    boosts = tuple(t for b in boost_terms for t in tokenizer.terms_of_phrase(b) if t not in seen)
+    weights = tuple(concept_weight(index, term, alternatives) for term, alternatives in concepts)
+    return Query(tuple(concepts), boosts, weights)
 
 
 def _join_single_characters(
@@ -186,7 +185,7 @@ def _expansion_terms(tokenizer: DomainTokenizer, expansions: Iterable[str]) -> l
         if expansion.startswith(FEATURE_PREFIX):
             found.append(expansion)
         else:
-            found.extend(tokenizer.terms(expansion))
+            found.extend(tokenizer.terms_of_phrase(expansion))
     return found
 
 
@@ -210,10 +209,10 @@ def concept_weight(index: SearchIndex, term: str, alternatives: frozenset[str]) 
 
 def coverage(index: SearchIndex, query: Query, terms: frozenset[str]) -> float:
     """Share of the query's concept weight present in terms."""
+    weights = query.weights or tuple(concept_weight(index, t, a) for t, a in query.concepts)
     total = 0.0
     covered = 0.0
-    for term, alternatives in query.concepts:
-        weight = concept_weight(index, term, alternatives)
+    for (_, alternatives), weight in zip(query.concepts, weights, strict=True):
         total += weight
         if alternatives & terms:
             covered += weight
@@ -254,8 +253,10 @@ def search_passages(
     top = hits[0].score or 1.0
     preferred = PREFERRED_ITEMS.get(intent, ())
     newest = _newest_dates(hits)
-    focus = frozenset(t for w in focus_words for t in index.tokenizer.terms(w))
-    heading_focus_terms = frozenset(t for w in heading_focus for t in index.tokenizer.terms(w))
+    focus = frozenset(t for w in focus_words for t in index.tokenizer.terms_of_phrase(w))
+    heading_focus_terms = frozenset(
+        t for w in heading_focus for t in index.tokenizer.terms_of_phrase(w)
+    )
     asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
     scored = []
     for hit in hits:
@@ -301,7 +302,7 @@ def _faq_match(index: SearchIndex, entry: Entry, asked: frozenset[str]) -> float
         if match is None:
             return 0.0
         question = match.group(1)
-    words = set(index.tokenizer.terms(question))
+    words = set(index.tokenizer.terms_of_phrase(question))
     if not words:
         return 0.0
     share = len(words & asked) / len(words)

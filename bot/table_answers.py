@@ -90,7 +90,7 @@ def project_rows_reply(
             return any(p in name or name in p for p in projects)
         return True
 
-    hits = index.search_terms(query.search_terms, _MAX_PROJECT_ROWS * 3, accept)
+    hits = index.search_terms(query.search_terms, _MAX_PROJECT_ROWS * 3, accept, rows=True)
     if not hits:
         return TableReply([], [], 0.0)
     best_items = _preferred_order(hits)

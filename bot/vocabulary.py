@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,11 @@ class Vocabulary:
     unit_types: dict[str, tuple[str, ...]]
     expansions: dict[str, tuple[str, ...]]
     surnames: frozenset[str]
+
+    @cached_property
+    def single_character_expansions(self) -> frozenset[str]:
+        """Characters that mean something on their own here (涨, 建, 车)."""
+        return frozenset(p for p in self.expansions if len(p) == 1)
 
     def cues(self, intent: str) -> tuple[str, ...]:
         """The cue words of an intent (empty for an unknown intent)."""

@@ -111,7 +111,10 @@ class SearchIndex:
         people: dict[str, tuple[PersonRow, ...]],
         projects: ProjectDirectory,
         spelling: SpellingCorrector,
-        bm25: Bm25Index,
+        text_bm25: Bm25Index,
+        text_positions: tuple[int, ...],
+        row_bm25: Bm25Index,
+        row_positions: tuple[int, ...],
         term_sets: tuple[frozenset[str] | None, ...],
         local_term_sets: tuple[frozenset[str] | None, ...],
         contacts: Contacts,
@@ -124,16 +127,25 @@ class SearchIndex:
         self.people = people
         self.projects = projects
         self.spelling = spelling
-        self._bm25 = bm25
+        # Two indexes: passages and answers, and the rows of project/housing tables. Questions
+        # about documents never wade through tens of thousands of rows, and the reverse.
+        self._text_bm25 = text_bm25
+        self._text_positions = text_positions
+        self._row_bm25 = row_bm25
+        self._row_positions = row_positions
         self._term_sets = term_sets
         self._local_term_sets = local_term_sets
         self.contacts = contacts
         # Filled lazily; a dict write is atomic, so concurrent readers are safe.
         self._heading_terms: dict[str, frozenset[str]] = {}
         self._passages_by_document: dict[int, list[int]] = {}
+        # Entries are kept by identity: equal passages in two documents are two entries.
+        self._positions: dict[int, int] = {}
         for position, entry in enumerate(entries):
             if entry.kind == PASSAGE and entry.doc is not None:
                 self._passages_by_document.setdefault(entry.doc.document_id, []).append(position)
+            if entry.kind != ROW:
+                self._positions[id(entry)] = position
 
     @classmethod
     def build(
@@ -152,18 +164,30 @@ class SearchIndex:
         return self.search_terms(self.tokenizer.terms(text), limit, accept)
 
     def search_terms(
-        self, terms: Sequence[str], limit: int = 8, accept: Callable[[Entry], bool] | None = None
+        self,
+        terms: Sequence[str],
+        limit: int = 8,
+        accept: Callable[[Entry], bool] | None = None,
+        *,
+        rows: bool = False,
     ) -> list[Hit]:
-        """search() for terms already cut."""
-        check = None if accept is None else (lambda position: accept(self.entries[position]))
+        """search() for terms already cut: passages and answers, or (rows=True) table rows."""
+        bm25, positions = (
+            (self._row_bm25, self._row_positions)
+            if rows
+            else (self._text_bm25, self._text_positions)
+        )
+        check = None
+        if accept is not None:
+            check = lambda local: accept(self.entries[positions[local]])  # noqa: E731
         return [
-            Hit(self.entries[position], score, position)
-            for position, score in self._bm25.search(terms, limit, check)
+            Hit(self.entries[positions[local]], score, positions[local])
+            for local, score in bm25.search(terms, limit, check)
         ]
 
     def idf(self, term: str) -> float:
-        """How rare a term is in the material (0 when it does not occur)."""
-        return self._bm25.idf(term)
+        """How rare a term is in the material's passages (else its rows; 0 when absent)."""
+        return self._text_bm25.idf(term) or self._row_bm25.idf(term)
 
     def terms_of(self, hit: Hit) -> frozenset[str]:
         """The search terms of a found entry (kept from the build for passages and answers)."""
@@ -171,6 +195,13 @@ class SearchIndex:
         if found is None:
             found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
         return found
+
+    def terms_of_entry(self, entry: Entry) -> frozenset[str]:
+        """terms_of() for an entry in hand (passages and answers are looked up, not cut)."""
+        position = self._positions.get(id(entry))
+        if position is not None:
+            return self.terms_of(Hit(entry, 0.0, position))
+        return frozenset(self.tokenizer.terms(f"{entry.heading} {self.render(entry)}"))
 
     def local_terms_of(self, hit: Hit) -> frozenset[str]:
         """A found entry's own terms (heading and text, not its document's title): what tells
@@ -247,6 +278,8 @@ class _IndexBuilder:
                 reverse=True,
             )
         )
+        text_positions = [p for p, e in enumerate(self.entries) if e.kind != ROW]
+        row_positions = [p for p, e in enumerate(self.entries) if e.kind == ROW]
         vocabulary = load_domain_words() + projects.all_spellings()
         spelling = SpellingCorrector(vocabulary, common_word_test(self.tokenizer.frequency))
         return SearchIndex(
@@ -258,7 +291,10 @@ class _IndexBuilder:
             people={name: tuple(rows) for name, rows in self.people.items()},
             projects=projects,
             spelling=spelling,
-            bm25=Bm25Index(self.entry_terms),
+            text_bm25=Bm25Index([self.entry_terms[p] for p in text_positions]),
+            text_positions=tuple(text_positions),
+            row_bm25=Bm25Index([self.entry_terms[p] for p in row_positions]),
+            row_positions=tuple(row_positions),
             term_sets=tuple(self.term_sets),
             local_term_sets=tuple(self.local_term_sets),
             contacts=find_contacts(self.material),

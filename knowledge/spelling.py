@@ -26,6 +26,7 @@ _LATIN_WORD = re.compile(r"(?<![a-z])[a-z]{3,}(?![a-z])")
 _PARTICLES = frozenset("的地得了着过是在和与及吗呢吧啊呀么")
 # A two-character window that jieba knows this often is a real word, not a slip.
 _COMMON_WORD_FREQUENCY = 200
+_CORRECTION_CACHE_SIZE = 20_000
 
 
 def fold_syllable(syllable: str) -> str:
@@ -64,6 +65,8 @@ class SpellingCorrector:
         is_common_word: Callable[[str], bool] = lambda _word: False,
     ) -> None:
         self._readings: dict[str, frozenset[str]] = {}
+        # Residents send the same questions again and again (a lottery day): cut each once.
+        self._corrections: dict[str, Correction] = {}
         self._is_common_word = is_common_word
         words = [w for w in dict.fromkeys(vocabulary) if len(w) >= 2 and _all_cjk(w)]
         self._vocabulary = frozenset(words)
@@ -89,6 +92,15 @@ class SpellingCorrector:
 
     def correct(self, text: str) -> Correction:
         """Correct homophone slips and pinyin spellings in already normalised (NFKC) text."""
+        found = self._corrections.get(text)
+        if found is None:
+            if len(self._corrections) >= _CORRECTION_CACHE_SIZE:
+                self._corrections.clear()
+            found = self._correct(text)
+            self._corrections[text] = found
+        return found
+
+    def _correct(self, text: str) -> Correction:
         fixes: list[tuple[str, str]] = []
         text = self._replace_latin(text, fixes)
         taken = self._exact_occurrences(text)

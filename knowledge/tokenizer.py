@@ -22,6 +22,8 @@ jieba.setLogLevel(logging.WARNING)
 # bytes first and marshal.loads() them is ~2.5x faster. This touches jieba internals (FREQ,
 # total, initialized), which is why pyproject pins jieba 0.42.1.
 _CACHE_NAME = "anju-jieba-0.42.1.cache"
+# Phrases (expansions, category names) are few; the cache is cleared if it ever grows this big.
+_PHRASE_CACHE_SIZE = 10_000
 
 _PUNCTUATION_OR_SPACE = re.compile(r"^[\W_]+$")
 _LATIN_OR_DIGITS = re.compile(r"^[0-9a-z.]+$")
@@ -81,6 +83,7 @@ class DomainTokenizer:
         _load_base_dictionary(self._jieba, cache_dir or Path(tempfile.gettempdir()))
         self._lock = threading.Lock()
         self._known: set[str] = set()
+        self._phrase_terms: dict[str, tuple[str, ...]] = {}
         self.folding = load_term_synonyms()
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
         self.domain_words: frozenset[str] = frozenset()
@@ -95,6 +98,8 @@ class DomainTokenizer:
             for word in new:
                 self._jieba.add_word(word)
                 self._known.add(word)
+            if new:
+                self._phrase_terms = {}
             self.domain_words = frozenset(self._known)
 
     def knows(self, word: str) -> bool:
@@ -112,6 +117,16 @@ class DomainTokenizer:
     def fold(self, token: str) -> str:
         """The canonical spelling of a term (公共租赁住房 → 公租房)."""
         return self.folding.get(token, token)
+
+    def terms_of_phrase(self, text: str) -> tuple[str, ...]:
+        """terms() of a short, recurring phrase (an expansion, a category), cut once."""
+        found = self._phrase_terms.get(text)
+        if found is None:
+            if len(self._phrase_terms) >= _PHRASE_CACHE_SIZE:
+                self._phrase_terms.clear()
+            found = tuple(self.terms(text))
+            self._phrase_terms[text] = found
+        return found
 
     def terms(self, text: str) -> list[str]:
         """Search terms: folded tokens without punctuation, plus known sub-words of long tokens.
