@@ -158,10 +158,15 @@ class SearchIndex:
         return _IndexBuilder(material, tokenizer, published_answers).build()
 
     def search(
-        self, text: str, limit: int = 8, accept: Callable[[Entry], bool] | None = None
+        self,
+        text: str,
+        limit: int = 8,
+        accept: Callable[[Entry], bool] | None = None,
+        *,
+        rows: bool = False,
     ) -> list[Hit]:
-        """The entries best matching text (already corrected for spelling), best first."""
-        return self.search_terms(self.tokenizer.terms(text), limit, accept)
+        """The passages and answers (or, rows=True, table rows) best matching text."""
+        return self.search_terms(self.tokenizer.terms(text), limit, accept, rows=rows)
 
     def search_terms(
         self,
