@@ -117,10 +117,12 @@ def find_quote(
     housing = understanding.slots.housing_type or (
         context.housing_type if understanding.reading.follow_up else ""
     )
+    others = [t for t in vocabulary.housing_types if housing and t != housing]
     options = {
         "focus_words": focus,
         "heading_words": intent_words,
         "heading_focus": [housing] if housing else [],
+        "heading_avoid": others,
     }
     ranked = search_passages(index, query, intent, **options)
     quote = quote_for(index, query, ranked, whole_lists=whole)

@@ -58,7 +58,10 @@ _RESTATED_CONCERN = re.compile(
     r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
 )
 _RESTATED_PENALTY = 1.0
+_OTHER_TYPE_PENALTY = 0.6
 _LOCAL_WEIGHT = 0.5
+_BM25_WEIGHT = 0.5
+_COVERAGE_WEIGHT = 1.5
 # "卡上", "厂里": an unknown word ending in a locative names its first character.
 _LOCATIVES = ("上", "里", "中", "内", "下")
 # A word jieba has never seen, or has seen this rarely, is as telling as a rare word here.
@@ -229,6 +232,7 @@ def search_passages(
     focus_words: Sequence[str] = (),
     heading_words: Sequence[str] = (),
     heading_focus: Sequence[str] = (),
+    heading_avoid: Sequence[str] = (),
     limit: int = 8,
 ) -> list[ScoredPassage]:
     """The best passages (and published answers) for the query, best first.
@@ -257,6 +261,10 @@ def search_passages(
     heading_focus_terms = frozenset(
         t for w in heading_focus for t in index.tokenizer.terms_of_phrase(w)
     )
+    heading_avoid_terms = (
+        frozenset(t for w in heading_avoid for t in index.tokenizer.terms_of_phrase(w))
+        - heading_focus_terms
+    )
     asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
     scored = []
     for hit in hits:
@@ -265,7 +273,8 @@ def search_passages(
         cover = max(coverage(index, query, terms), _faq_match(index, entry, asked))
         # Within one notice every passage shares the title: its own words tell them apart.
         local = coverage(index, query, index.local_terms_of(hit))
-        score = hit.score / top + cover + _LOCAL_WEIGHT * local
+        # Coverage of the question is the main evidence; BM25 mostly proposes candidates.
+        score = _BM25_WEIGHT * hit.score / top + _COVERAGE_WEIGHT * cover + _LOCAL_WEIGHT * local
         item = entry.doc.item_number if entry.doc else 41
         if item in preferred:
             score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))
@@ -281,8 +290,12 @@ def search_passages(
             score += _MATCH_BOOST
         if heading_words and any(word in entry.heading for word in heading_words):
             score += _MATCH_BOOST
-        if heading_focus_terms and heading_focus_terms & index.heading_terms(entry.heading):
+        heading_terms = index.heading_terms(entry.heading)
+        if heading_focus_terms and heading_focus_terms & heading_terms:
             score += _MATCH_BOOST
+        if heading_avoid_terms and heading_avoid_terms & heading_terms:
+            # A section about another housing type (经适房 选房 when 公租房 was asked).
+            score -= _OTHER_TYPE_PENALTY
         scored.append(ScoredPassage(hit, score, cover))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored[:limit]
