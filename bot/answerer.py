@@ -7,6 +7,7 @@ nothing is ever raised to mean "no answer".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from bot.document_answers import (
     has_unknown_concept,
     latest_notices,
     merged_tier_lines,
+    published_when,
     quote_reply_lines,
     response_lines,
 )
@@ -68,6 +70,9 @@ _LATEST_WORDS = (
     "发了什么",
 )
 _REPORT_WORDS = ("举报", "转租", "收钱", "违规")
+_WHEN_PUBLISHED = re.compile(
+    r"(啥时候|什么时候|哪天|几号|何时)[^，。?？]{0,4}(公示|公布|发布|贴出|出来)|(公示|公布|发布)[^，。]{0,3}(啥时候|什么时候|哪天)"
+)
 _CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
 # Project lists answer a question about building unless a passage covers this much more of it.
 _ROWS_MARGIN = 0.2
@@ -154,6 +159,15 @@ class Answerer:
             return self._complaint(index, u, context)
         if intent == Intent.CATALOG:
             return self._catalog(index, u, context)
+        if intent in (Intent.NOTICES, Intent.PROCEDURE, Intent.CATALOG) and _WHEN_PUBLISHED.search(
+            u.text
+        ):
+            lines, sources = published_when(index, u.text)
+            if lines:
+                answer = finish(
+                    index, lines, kind=AnswerKind.ANSWERED, sources=sources, intent=intent.value
+                )
+                return answer, Context(intent=intent.value)
         if intent == Intent.NOTICES and any(w in u.text for w in _LATEST_WORDS):
             lines, _ = latest_notices(index)
             answer = finish(index, lines, kind=AnswerKind.ANSWERED, intent=intent.value)

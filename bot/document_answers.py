@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import phrases
-from bot.answer import AnswerKind
-from bot.compose import contact_sentence, format_date, sources_of
+from bot.answer import AnswerKind, Source
+from bot.compose import contact_sentence, format_date, source_of, sources_of
 from bot.conversation import Context
 from bot.intents import Intent
 from bot.passage_answers import Quote, quote_for, quote_lines
@@ -39,6 +39,11 @@ INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
     Intent.SIGNING: ("签订", "合同"),
 }
 _NOTICE_LIST_LENGTH = 5
+# Words of "when was it published" that no title holds.
+_PUBLICATION_WORDS = frozenset({"公示", "公布", "发布", "出", "贴", "时候", "啥时候", "什么时候"})
+# A title holding this share of the question's other words is the document asked about.
+_TITLE_MATCH = 0.6
+_TITLE_MATCHES = 2
 # How much less of the question a notice of the asked kind may cover and still be preferred.
 _RESTRICTED_MARGIN = 0.25
 # A follow-up first looks in the document the last answer came from, if it covers this much
@@ -160,6 +165,26 @@ def find_quote(
 def quote_reply_lines(index: SearchIndex, found: Found) -> list[str]:
     """The lines quoting what was found."""
     return quote_lines(index, found.quote)
+
+
+def published_when(index: SearchIndex, text: str) -> tuple[list[str], list[Source]]:
+    """ "第二批审核结果啥时候公示的": the documents whose titles the question names, with dates."""
+    asked = set(index.tokenizer.terms(text)) - _PUBLICATION_WORDS
+    scored = []
+    for info in index.documents:
+        title_terms = set(index.tokenizer.terms_of_phrase(info.title))
+        if not title_terms or not asked:
+            continue
+        share = len(asked & title_terms) / len(asked)
+        if share >= _TITLE_MATCH:
+            scored.append((share, info))
+    scored.sort(key=lambda pair: (-pair[0], -(pair[1].published_on or date.min).toordinal()))
+    chosen = [info for _, info in scored[:_TITLE_MATCHES]]
+    lines = [
+        phrases.PUBLISHED_ON.format(title=info.title, date=format_date(info.published_on))
+        for info in chosen
+    ]
+    return lines, [source_of(info) for info in chosen]
 
 
 def latest_notices(index: SearchIndex) -> tuple[list[str], list[object]]:

@@ -82,6 +82,7 @@ INCOME_PER_PERSON = "家庭人均月收入约{amount}元"
 SUBSIDY_ESTIMATE = "按公开的计算公式，月租赁补贴约为{formula}＝{amount}元（实际以审核为准）。"
 
 NOTICES_INTRO = "最近公开的信息："
+PUBLISHED_ON = "《{title}》于{date}公开。"
 CATALOG_CHANNELS = "“{item}”通过{channels}公开"
 CATALOG_DEADLINE = "公开时限：{deadline}"
 CATALOG_BODY = "负责公开的单位：{body}"
