@@ -39,6 +39,7 @@ INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
     Intent.SIGNING: ("签订", "合同"),
 }
 _NOTICE_LIST_LENGTH = 5
+_QUESTION_PARTICLES = ("啥", "什么", "哪", "几", "多少", "咋", "怎么")
 # Words of "when was it published" that no title holds.
 _PUBLICATION_WORDS = frozenset({"公示", "公布", "发布", "出", "贴", "时候", "啥时候", "什么时候"})
 # A title holding this share of the question's other words is the document asked about.
@@ -110,13 +111,18 @@ def find_quote(
     topic = topic_words(understanding, context)
     if understanding.reading.follow_up and category and category not in text:
         topic.append(category)
-    if intent in understanding.reading.cues and intent_words and intent_words[0] not in text:
-        # "交些啥" asked for 材料 in other words: the intent's word counts as asked.
-        topic.append(intent_words[0])
+    for cued in understanding.reading.cues:
+        # "交些啥" asked for 材料 in other words: the word of each intent cued counts as asked.
+        words = INTENT_WORDS.get(cued, ())
+        if words and words[0] not in text and words[0] not in topic:
+            topic.append(words[0])
     if topic:
         # The follow-up is asked about that topic (or applicant): its words count as asked.
         text = f"{text} {' '.join(topic)}"
-    query = build_query(index, text, vocabulary, [*carried, *intent_words, *extra_words])
+    consumed = _question_cues(understanding, vocabulary)
+    query = build_query(
+        index, text, vocabulary, [*carried, *intent_words, *extra_words], consumed=consumed
+    )
     whole = intent in WHOLE_LIST_INTENTS
     focus = [category] if category else []
     housing = understanding.slots.housing_type or (
@@ -134,7 +140,9 @@ def find_quote(
     if understanding.reading.follow_up and context.document_id:
         # Within the last answer's document the follow-up's own words decide (几点? 在哪?),
         # unless another document plainly answers better (the materials list elsewhere).
-        own_query = build_query(index, text, vocabulary, [*intent_words, *extra_words])
+        own_query = build_query(
+            index, text, vocabulary, [*intent_words, *extra_words], consumed=consumed
+        )
         inside_options = {**options, "heading_words": ()}
         inside = search_passages(
             index, own_query, intent, within_document=context.document_id, **inside_options
@@ -160,6 +168,16 @@ def find_quote(
     if quote is None:
         return None
     return Found(quote, query, tuple(ranked))
+
+
+def _question_cues(understanding: Understanding, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Cue phrases that are questions in themselves (交些啥, 带什么): their words name no topic."""
+    found = []
+    for cued in understanding.reading.cues:
+        for cue in vocabulary.cues(cued.value):
+            if cue in understanding.text and any(q in cue for q in _QUESTION_PARTICLES):
+                found.append(cue)
+    return tuple(found)
 
 
 def quote_reply_lines(index: SearchIndex, found: Found) -> list[str]:

@@ -106,8 +106,13 @@ def build_query(
     text: str,
     vocabulary: Vocabulary,
     boost_terms: Iterable[str] = (),
+    *,
+    consumed: Sequence[str] = (),
 ) -> Query:
-    """Concepts from the question's words (with colloquial expansions); boosts from slots."""
+    """Concepts from the question's words (with colloquial expansions); boosts from slots.
+
+    Words inside consumed phrases (cue questions such as 交些啥) form no concept of their own.
+    """
     tokenizer = index.tokenizer
     concepts: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
@@ -122,7 +127,7 @@ def build_query(
     )
     for group in groups:
         term = group[0]
-        if term in seen or any(term in word for word in question_words):
+        if term in seen or any(term in word for word in (*question_words, *consumed)):
             # 啥时候 is asked for as a date (#date), not as the word itself.
             continue
         seen.update(group)
