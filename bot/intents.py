@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.conversation import Context
-from bot.slots import Slots
+from bot.slots import Slots, has_tail_label
 from bot.vocabulary import Vocabulary
 
 
@@ -94,7 +94,7 @@ def _only_pleasantry(text: str, words: tuple[str, ...]) -> bool:
     rest = text
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
-    return not re.sub(r"[\W_啊呀哈了的吧呢嘛哦~]+", "", rest)
+    return not re.sub(r"[\W_啊呀哈啦了的吧呢嘛哦~你您]+", "", rest)
 
 
 def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots, cues: set[Intent]) -> bool:
@@ -132,7 +132,8 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
         return Reading(Intent.RESULT, frozen, follow_up=not slots.person_name)
     if slots.person_name and (Intent.RESULT in cues or _SELF_INTRODUCTION.match(text)):
         return Reading(Intent.RESULT, frozen)
-    if slots.id_tail and Intent.RESULT in cues:
+    if slots.id_tail and has_tail_label(text):
+        # "后四位0741" and nothing else to go on: the look-up asks for the name.
         return Reading(Intent.RESULT, frozen)
     if _out_of_scope(text, vocabulary, slots, cues):
         return Reading(Intent.OUT_OF_SCOPE, frozen)

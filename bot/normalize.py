@@ -38,8 +38,9 @@ _EMOJI = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _PLEASANTRIES = re.compile(
-    r"^(您好|你好|在吗|在不在|打扰了|麻烦问一下|麻烦问下|请问一下|请问|问一下|问下|问问)[,，!！。、\s]*"
+    r"^(您好|你好|在吗|在不在|打扰了|麻烦问一下|麻烦问下|请问一下|请问|问一下|问下|问问)[,，!！。、?？\s]*"
 )
+_PARTICLES_ONLY = re.compile(r"[\W_啊呀哈啦了的吧呢嘛哦~你您]*")
 _THANKS_TAIL = re.compile(r"[,，。!！\s]*(谢谢|多谢|感谢|麻烦了|谢了)[啦了呀啊!！。~]*$")
 
 
@@ -86,6 +87,8 @@ def convert_numerals(text: str) -> str:
             return run
         if run in ("一", "一点") and not _COUNTED.match(after):
             return run
+        if run == "一" and after.startswith("个") and not after.startswith("个月"):
+            return run  # 一个人, 一个挣钱的: a way of speaking, kept for the phrase patterns
         value = chinese_number(run)
         return run if value is None else str(value)
 
@@ -97,7 +100,16 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _EMOJI.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
-    text = _PLEASANTRIES.sub("", text)
-    text = _THANKS_TAIL.sub("", text) or text
-    text = text.lower()
-    return convert_numerals(text)
+    # NFKC spells ㎡ as "m2"; the material and the patterns write ㎡.
+    text = text.replace("m2", "㎡").replace("m²", "㎡")
+    stripped = text
+    while True:
+        shorter = _PLEASANTRIES.sub("", stripped)
+        if shorter == stripped:
+            break
+        stripped = shorter
+    stripped = _THANKS_TAIL.sub("", stripped)
+    # A message that is only a greeting or thanks stays as it is: that is what it says.
+    if _PARTICLES_ONLY.fullmatch(stripped):
+        stripped = text
+    return convert_numerals(stripped.lower())

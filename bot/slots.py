@@ -26,6 +26,16 @@ _TAIL_AFTER_NAME = re.compile(r"^\s*[,，、]?\s*([0-9]{3}[0-9x])(?![0-9a-z年�
 _NAME_INTRO = re.compile(
     r"(?:我叫|我是|本人叫|本人是|申请人是|姓名[:：]?)\s*([\u4e00-\u9fff]{2,4})"
 )
+# "帮我查一下王大锤", "王大锤审核过了吗": a name asked about, listed or not, so that the reply
+# to an unlisted name is the same as to a listed one (it must not reveal who is listed).
+_NAME_LOOKED_UP = re.compile(
+    r"(?:查一下|查下|查查|帮我查|帮忙查|查询|看看|看一下)\s*([\u4e00-\u9fff]{2,3})(?![\u4e00-\u9fff]{2})"
+)
+_NAME_BEFORE_RESULT = re.compile(
+    r"([\u4e00-\u9fff]{2,3})(?=的?(?:审核|分到|分没分到|年审|资格|结果|过了|过没过|批下来|通过|没过|分房))"
+)
+# Characters of everyday grammar that no given name holds (查一下 is not a name).
+_NOT_IN_NAMES = frozenset("一下了的是我你他她们这那哪啥么吗呢吧啊个些给让把被从到在和与及要想能会")
 _NAME_FIRST = re.compile(
     r"^([\u4e00-\u9fff]{2,4}?)[\s,，、]*(?:的)?(?:身份证(?:号)?)?(?:后四位|后4位|尾号|末四位)"
 )
@@ -35,34 +45,33 @@ _HOUSEHOLD = (
     (re.compile(r"(\d+)\s*口(?:人|之家)?"), None),
     (re.compile(r"家里?(?:有|共|一共)?\s*(\d+)\s*个?人"), None),
     (re.compile(r"(\d+)\s*人(?:家庭|户)"), None),
-    (re.compile(r"一个人过|就我一个人?|我一个人|单身|独自|光棍|1个人过"), 1),
+    (re.compile(r"一个人过|就我一个人?|我一个人|单身|独自|光棍|1个人过|就我自己"), 1),
     (re.compile(r"老两口|两口子|俺俩|我俩|和老伴|跟老伴|夫妻俩|我们两个"), 2),
 )
 _MONEY = r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:来|多|左右|出头|上下)?\s*(?:元|块|块钱)?"
-_INCOME_WORDS = r"(?:挣|收入|赚|工资|退休金|养老金|月薪|进账)"
-_INCOME = (
-    (re.compile(rf"人均(?:月)?收入[^\d]{{0,4}}{_MONEY}"), "person"),
-    (
-        re.compile(
-            rf"(?:总共|一共|全家|家里|家庭|加起来|合计|合起来)[^\d。,，]{{0,8}}?"
-            rf"{_INCOME_WORDS}?[^\d。,，]{{0,4}}{_MONEY}"
-        ),
-        "household",
-    ),
-    (
-        re.compile(
-            rf"(?:月工资|工资|月薪|每月挣|一个月挣|1个月挣|月收入|收入|退休金|养老金|挣|赚)"
-            rf"[^\d。,，]{{0,6}}?{_MONEY}"
-        ),
-        "unknown",
-    ),
-    (
-        re.compile(
-            rf"(?:每月|每个月|一个月|1个月|一月|1月)\s*{_MONEY}(?=[元块,，。\s]|出头|来|多|$)"
-        ),
-        "unknown",
-    ),
+_INCOME_WORD = re.compile(
+    r"人均月收入|人均收入|月工资|工资|月薪|月收入|年收入|收入|退休金|养老金|挣钱|挣|赚|进账"
 )
+# "一个月"/"每年" between the word and the amount say when, not how much.
+_PERIOD = re.compile(r"每个?月|一个?月|1个?月|每年|一年|1年|每季度")
+_AMOUNT_AFTER_WORD = re.compile(rf"^[^\d。,，;；]{{0,8}}?{_MONEY}")
+_AMOUNT_IN_A_MONTH = re.compile(
+    rf"(?:每月|每个月|一个月|1个月|一月)\s*{_MONEY}(?=[元块,，。\s]|出头|来|多|$)"
+)
+_TOGETHER = (
+    "总共",
+    "一共",
+    "全家",
+    "家里",
+    "家庭",
+    "加起来",
+    "合计",
+    "合起来",
+    "俩人",
+    "两口子",
+    "两个人",
+)
+_SEARCH_BACK = 12
 _APPROXIMATE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:万|千)?\s*(?:来|多|左右|出头|上下)")
 _INSURANCE_MONTHS = re.compile(r"社保[^\d。]{0,6}?(\d+)\s*个?月|社会保险[^\d。]{0,6}?(\d+)\s*个?月")
 _YEARS_SINCE_GRADUATION = re.compile(r"毕业(?:第)?(\d+)\s*年|毕业(\d+)\s*年")
@@ -160,6 +169,39 @@ def _money(amount: str, magnitude: str | None) -> float:
     return value
 
 
+def _income(text: str) -> tuple[float | None, str, bool]:
+    """(amount, scope, approximate) of the income a message states, or (None, '', False).
+
+    The amount must follow an income word (月收入, 工资, 退休金, 挣 …), so household sizes and
+    car prices are never taken for it; 人均 makes it per person, 一共/加起来/全家 the family's.
+    """
+    for match in _INCOME_WORD.finditer(text):
+        window = _PERIOD.sub(" ", text[match.end() : match.end() + 16])
+        amount = _AMOUNT_AFTER_WORD.match(window)
+        if amount is None:
+            continue
+        around = (
+            text[max(0, match.start() - _SEARCH_BACK) : match.end()] + window[: amount.start(1)]
+        )
+        if match.group(0).startswith("人均"):
+            scope = "person"
+        elif any(word in around for word in _TOGETHER):
+            scope = "household"
+        else:
+            scope = "unknown"
+        value = _money(amount.group(1), amount.group(2))
+        return value, scope, bool(_APPROXIMATE.match(window[amount.start(1) :]))
+    fallback = _AMOUNT_IN_A_MONTH.search(text)
+    if fallback is not None:
+        value = _money(fallback.group(1), fallback.group(2))
+        return (
+            value,
+            "unknown",
+            bool(_APPROXIMATE.match(fallback.group(0)[fallback.start(1) - fallback.start() :])),
+        )
+    return None, "", False
+
+
 def extract_figures(text: str) -> Figures:
     """Household size, income, housing area, vehicle price, age and hukou in a message."""
     household = None
@@ -168,16 +210,7 @@ def extract_figures(text: str) -> Figures:
         if match:
             household = fixed if fixed is not None else int(match.group(1))
             break
-    income = None
-    scope = ""
-    approximate = False
-    for pattern, income_scope in _INCOME:
-        match = pattern.search(text)
-        if match:
-            income = _money(match.group(1), match.group(2))
-            scope = income_scope
-            approximate = bool(_APPROXIMATE.match(match.group(0)[match.start(1) - match.start() :]))
-            break
+    income, scope, approximate = _income(text)
     if scope == "unknown" and household is not None:
         # One person's income is theirs; a family's figure without 人均 is the family's.
         scope = "person" if household == 1 else "household"
@@ -236,6 +269,11 @@ def full_id_tail(text: str) -> str:
     return match.group(1).upper() if match else ""
 
 
+def has_tail_label(text: str) -> bool:
+    """True when the message says 后四位/尾号… (a bare four digits alone is not a look-up)."""
+    return bool(_TAIL.search(text))
+
+
 def _trim_name(candidate: str) -> str:
     for stop in _NAME_STOP:
         position = candidate.find(stop, 1)
@@ -257,12 +295,13 @@ def extract_name(
             candidate = text[start : start + size]
             if known_name(candidate):
                 return candidate, True
-    for pattern in (_NAME_FIRST, _NAME_INTRO):
+    for pattern in (_NAME_FIRST, _NAME_INTRO, _NAME_LOOKED_UP, _NAME_BEFORE_RESULT):
         match = pattern.search(text)
         if match:
             name = _trim_name(match.group(1))
             surname_ok = name[:1] in vocabulary.surnames or name[:2] in vocabulary.surnames
-            if 2 <= len(name) <= 4 and surname_ok:
+            plausible = not any(ch in _NOT_IN_NAMES for ch in name)
+            if 2 <= len(name) <= 4 and surname_ok and plausible:
                 return name, False
     return "", False
 

@@ -44,11 +44,6 @@ def test_greetings_thanks_menu_and_handoff(
     assert read(text, index, vocabulary).intent == intent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="你好/您好/在吗 are stripped as pleasantries and read as MENU; 你好啊, 谢谢你, "
-    "谢谢啦 and 好的谢谢 fall through to GENERAL (a not-found reply flagged for staff)",
-)
 @pytest.mark.parametrize(
     ("text", "intent"),
     [

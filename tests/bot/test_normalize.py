@@ -53,11 +53,6 @@ def test_pleasantries_around_a_question_are_dropped(raw: str, expected: str) -> 
     assert normalize(raw) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one leading pleasantry is stripped, and only before , ! 。: 你好，请问… keeps 请问; "
-    "在吗？… keeps the ?",
-)
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("你好，请问公租房怎么申请", "公租房怎么申请"), ("在吗？摇号在哪", "摇号在哪")],

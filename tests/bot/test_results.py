@@ -108,11 +108,6 @@ def test_a_name_alone_asks_for_the_tail_and_reveals_nothing(
             assert name not in answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a listed name is recognised anywhere (ask for the tail) but an unlisted one only "
-    "after 我叫/我是 (not found): the reply tells whether the name is in the published lists",
-)
 @pytest.mark.parametrize(
     ("listed", "unlisted"),
     [
@@ -227,11 +222,6 @@ def test_name_first_tail_in_the_next_message(
         assert detail not in answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a tail alone, with no name before it, is answered from documents (an FAQ quote) "
-    "instead of asking for the name",
-)
 def test_a_tail_alone_asks_for_the_name(lookup: Ask) -> None:
     answer = lookup("后四位0741")
     assert answer.kind == AnswerKind.ASK_FOR_TAIL
