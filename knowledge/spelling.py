@@ -85,7 +85,9 @@ class SpellingCorrector:
     def _reading(self, char: str) -> frozenset[str]:
         found = self._readings.get(char)
         if found is None:
-            readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+            # The common reading only: rare ones (积 read zhi, 示 read qi) made 公积金 a slip
+            # of 公示; the slips residents make are of the common reading.
+            readings = pinyin(char, style=Style.NORMAL, heteronym=False)[0]
             found = frozenset(fold_syllable(r) for r in readings if r.isalpha())
             self._readings[char] = found
         return found

@@ -218,7 +218,6 @@ def test_out_of_scope_gets_the_polite_sentence_and_the_phone(ask: Ask, question:
     assert not answer.sources
 
 
-@pytest.mark.xfail(strict=True, reason="社保缴费 is answered from the rules as a housing question")
 def test_social_insurance_payments_are_out_of_scope(ask: Ask) -> None:
     assert ask("社保缴费怎么交").kind == AnswerKind.OUT_OF_SCOPE
 
