@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from bot import phrases
 from bot.compose import format_date
 from knowledge.catalog import Catalog, CatalogItem
@@ -30,8 +28,17 @@ _CHANNEL_WORDS = (
 _BODY_WORDS = ("部门", "谁", "单位", "负责", "归哪")
 _ELEMENT_WORDS = ("公开啥", "公开些啥", "公开什么", "都公开", "内容", "哪些信息", "公开哪些")
 # An item is named by the question when its name, an alias or a topic scores this well.
-_ITEM_MATCH = 75.0
+_ITEM_MATCH = 50.0
 _MAX_DOCUMENTS = 3
+_EXACT_NAME_LENGTH = 3
+_SPECIFIC_NAME_LENGTH = 6
+_SAME_TYPE_BONUS = 10.0
+_OTHER_TYPE_MALUS = 30.0
+_GENERIC_WORDS = (
+    "公共租赁住房", "公租房", "经济适用住房", "经适房", "廉租住房", "保障性住房", "保障房",
+    "公开", "信息", "情况", "在哪",
+)
+_SPELT_OUT = (("经适房", "经济适用住房"), ("公租房", "公共租赁住房"), ("廉租房", "廉租住房"))
 
 
 @dataclass(frozen=True)
@@ -44,16 +51,46 @@ class CatalogReply:
 
 
 def find_item(catalog: Catalog, text: str) -> CatalogItem | None:
-    """The catalog item a question is about, by name, alias, elements or topic words."""
+    """The catalog item a question is about, by name, alias, elements or topic words.
+
+    Short names (预公开, 政策) must appear as written: fuzzy matching of three characters finds
+    them in any question that says 公开. Residents' short forms are spelt out first (经适房 →
+    经济适用住房) so the catalog's full names match.
+    """
+    for short, full in _SPELT_OUT:
+        text = text.replace(short, full)
     best: tuple[float, CatalogItem] | None = None
     for item in catalog.items:
         names = [item.second_level, *item.aliases, *item.topics]
-        score = max((fuzz.partial_ratio(name, text) for name in names if len(name) >= 2), default=0)
+        score = max((_name_score(name, text) for name in names if len(name) >= 2), default=0.0)
         if item.second_level in text:
-            score = 100.0
+            score = 100.0 + len(item.second_level)
         if score >= _ITEM_MATCH and (best is None or score > best[0]):
             best = (score, item)
     return best[1] if best else None
+
+
+def _bigrams(text: str) -> set[str]:
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)}
+    # Housing types and the words every item shares (公开, 信息) name no item.
+    return {p for p in pairs if not any(p in word for word in _GENERIC_WORDS)}
+
+
+def _name_score(name: str, text: str) -> float:
+    """Share of the name's character pairs the question holds (0..100); a longer name matched
+    says more, and a short name counts only when written out in full."""
+    if len(name) <= _EXACT_NAME_LENGTH:
+        return 100.0 * min(len(name), 3) / 3 if name in text else 0.0
+    wanted = _bigrams(name)
+    if not wanted:
+        return 0.0
+    share = len(wanted & _bigrams(text)) / len(wanted)
+    score = 100.0 * share * min(len(name), _SPECIFIC_NAME_LENGTH) / _SPECIFIC_NAME_LENGTH
+    for short, full in _SPELT_OUT:
+        if short in name or full in name:
+            # A name for another housing type than the one asked about is the wrong item.
+            score += _SAME_TYPE_BONUS if full in text else -_OTHER_TYPE_MALUS
+    return score
 
 
 def catalog_reply(catalog: Catalog, index: SearchIndex, text: str) -> CatalogReply:

@@ -31,11 +31,6 @@ def test_the_item_a_question_is_about(catalog: Catalog, question: str, number: i
     assert item.number == number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="经适房资格审核 is matched to item 14 (公租房承租资格审核) instead of 16, and a "
-    "general 公开时限 question is pinned on item 3 (its alias 预公开 holds 公开)",
-)
 @pytest.mark.parametrize(
     ("question", "number"),
     [("经适房资格审核结果在哪看", 16), ("公开时限是多久", None)],

@@ -53,11 +53,6 @@ def test_a_report_gets_the_supervision_line(ask: Ask, report: str) -> None:
     assert REPORT_PHONE in answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only 举报/转租/收钱/违规 add the supervision line (托关系 gets none), 违规出租 is no "
-    "complaint cue (not found), and 租给别人住 is read as a listing question",
-)
 @pytest.mark.parametrize(
     "report", ["有人托关系插队", "邻居违规出租公租房", "有人把公租房租给别人住"]
 )
