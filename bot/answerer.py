@@ -70,12 +70,25 @@ _LATEST_WORDS = (
     "发了什么",
 )
 _REPORT_WORDS = (
-    "举报", "转租", "收钱", "违规", "托关系", "走后门", "插队", "顶替", "冒名", "出租", "租给别人",
-    "倒卖", "内定", "关系户",
+    "举报",
+    "转租",
+    "收钱",
+    "违规",
+    "托关系",
+    "走后门",
+    "插队",
+    "顶替",
+    "冒名",
+    "出租",
+    "租给别人",
+    "倒卖",
+    "内定",
+    "关系户",
 )
 _WHEN_PUBLISHED = re.compile(
     r"(啥时候|什么时候|哪天|几号|何时)[^，。?？]{0,4}(公示|公布|发布|贴出|出来)|(公示|公布|发布)[^，。]{0,3}(啥时候|什么时候|哪天)"
 )
+_PRICE_WORDS = ("租金", "房租", "价格", "标准", "多少钱", "售价")
 _CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
 # Project lists answer a question about building unless a passage covers this much more of it.
 _ROWS_MARGIN = 0.2
@@ -175,6 +188,11 @@ class Answerer:
             lines, _ = latest_notices(index)
             answer = finish(index, lines, kind=AnswerKind.ANSWERED, intent=intent.value)
             return answer, Context(intent=intent.value)
+        if intent in (Intent.LISTING, Intent.ELIGIBILITY, Intent.GENERAL) and _asks_about_change(
+            u.text
+        ):
+            # "租金又涨了？/标准调整了吗" asks about a decision, not today's listing or the rules.
+            return self._documents(index, u, context, Intent.NOTICES)
         if intent == Intent.LISTING:
             return self._listing(index, u, context)
         if intent == Intent.ELIGIBILITY:
@@ -231,9 +249,6 @@ class Answerer:
     def _listing(
         self, index: SearchIndex, u: Understanding, context: Context
     ) -> tuple[Answer, Context]:
-        if any(w in u.text for w in _CHANGE_WORDS):
-            # "租金又涨了？" asks about a decision, not today's listing.
-            return self._documents(index, u, context, Intent.NOTICES)
         construction = any(w in u.text for w in _CONSTRUCTION_WORDS)
         table = TableReply([], [], 0.0)
         found = find_quote(index, u, context, self.vocabulary, Intent.LISTING, today=self._today())
@@ -383,6 +398,11 @@ class Answerer:
             intent=Intent.CATALOG.value,
         )
         return answer, new_context
+
+
+def _asks_about_change(text: str) -> bool:
+    """True for a question whether a rent or price changed (涨了, 调整了吗, 新标准)."""
+    return any(w in text for w in _CHANGE_WORDS) and any(w in text for w in _PRICE_WORDS)
 
 
 def _topic_terms(found: Found | None) -> str:

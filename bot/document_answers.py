@@ -111,8 +111,9 @@ def find_quote(
     topic = topic_words(understanding, context)
     if understanding.reading.follow_up and category and category not in text:
         topic.append(category)
-    for cued in understanding.reading.cues:
-        # "交些啥" asked for 材料 in other words: the word of each intent cued counts as asked.
+    implied = {intent} | ({Intent.MATERIALS} & understanding.reading.cues)
+    for cued in implied & understanding.reading.cues:
+        # "交些啥" asked for 材料 in other words: the intent's own word counts as asked.
         words = INTENT_WORDS.get(cued, ())
         if words and words[0] not in text and words[0] not in topic:
             topic.append(words[0])

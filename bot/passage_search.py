@@ -38,7 +38,9 @@ DRAFT_ITEMS = frozenset({3})  # 决策前预公开: drafts for comment, supersed
 NOTICE_INTENTS = frozenset({Intent.LOTTERY, Intent.SIGNING, Intent.NOTICES})
 _CANDIDATES = 24
 _ITEM_BOOST = 0.35
-_DRAFT_PENALTY = 0.5
+# A draft for comment gives way to the decision unless the resident asks about the draft.
+_DRAFT_PENALTY = 1.0
+_DRAFT_WORDS = frozenset({"征求意见", "征求意见稿", "草案", "意见稿"})
 _RECENCY_WEIGHT = 0.25
 _MATCH_BOOST = 0.3
 # A household's figures (3口人, 月收入2500, 70多岁) feed the eligibility check, not the search.
@@ -51,6 +53,8 @@ _QUESTION_FRAMES = re.compile(
 # A published FAQ whose question the resident nearly repeats answers it (share of the FAQ
 # question's words the resident used).
 _FAQ_MATCH = 0.6
+_FAQ_REPEATED = 0.8
+_FAQ_BONUS = 0.5
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 _CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _LONE_TERM_WEIGHT = 0.25
@@ -271,11 +275,13 @@ def search_passages(
         - heading_focus_terms
     )
     asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
+    asks_for_drafts = bool(asked & _DRAFT_WORDS)
     scored = []
     for hit in hits:
         entry = hit.entry
         terms = index.terms_of(hit)
-        cover = max(coverage(index, query, terms), _faq_match(index, entry, asked))
+        faq = _faq_match(index, entry, asked)
+        cover = max(coverage(index, query, terms), faq)
         # Within one notice every passage shares the title: its own words tell them apart.
         local = coverage(index, query, index.local_terms_of(hit))
         # Coverage of the question is the main evidence; BM25 mostly proposes candidates.
@@ -283,8 +289,11 @@ def search_passages(
         item = entry.doc.item_number if entry.doc else 41
         if item in preferred:
             score += _ITEM_BOOST * (1 - preferred.index(item) / (len(preferred) + 1))
-        if item in DRAFT_ITEMS:
+        if item in DRAFT_ITEMS and not asks_for_drafts:
             score -= _DRAFT_PENALTY
+        if faq >= _FAQ_REPEATED:
+            # The resident all but repeated a published question: its answer comes first.
+            score += _FAQ_BONUS
         if restates_concern(entry.text):
             # "近期，有群众反映……" restates the question a response answers further down.
             score -= _RESTATED_PENALTY

@@ -12,7 +12,8 @@ record (so it works whichever worker the next message reaches).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -138,11 +139,17 @@ def _row(new: NewInteraction) -> dict[str, Any]:
     }
 
 
-def record_batch(engine: Engine, batch: Sequence[NewInteraction]) -> list[StoredInteraction]:
-    """Insert a batch in one transaction; duplicates return the record already stored."""
-    insert_row, find_stored = _statements(engine.dialect.name)
+def record_batch(
+    target: Engine | Connection, batch: Sequence[NewInteraction]
+) -> list[StoredInteraction]:
+    """Insert a batch in one transaction; duplicates return the record already stored.
+
+    target is an engine, or a connection held by a writer that stores batch after batch (no
+    pool round trip per batch).
+    """
+    insert_row, find_stored = _statements(target.dialect.name)
     results: list[StoredInteraction] = []
-    with engine.begin() as connection:
+    with _transaction(target) as connection:
         for new in batch:
             # Parameters to prepared statements: building a statement per row with .values()
             # cost ten times more than the insert itself.
@@ -164,6 +171,16 @@ def record_batch(engine: Engine, batch: Sequence[NewInteraction]) -> list[Stored
                 )
             )
     return results
+
+
+@contextmanager
+def _transaction(target: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(target, Engine):
+        with target.begin() as connection:
+            yield connection
+    else:
+        with target.begin():
+            yield target
 
 
 @functools.cache

@@ -41,11 +41,6 @@ def test_the_materials_list_is_shown_whole(ask: Ask, question: str) -> None:
     assert_answered(ask(question), APPLICATION_MATERIALS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="要准备哪些材料 falls below the threshold (not found); 申请要带啥 quotes the signing "
-    "notice's list although 申请 is said",
-)
 @pytest.mark.parametrize("question", ["要准备哪些材料", "申请要带啥"])
 def test_the_materials_list_in_other_words(ask: Ask, question: str) -> None:
     assert_answered(ask(question), APPLICATION_MATERIALS)
@@ -127,9 +122,6 @@ def test_the_adopted_decision_wins_over_its_draft(ask: Ask, question: str) -> No
     assert 3 not in [s.item_number for s in answer.sources]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="租金标准调整了吗 quotes the draft for comment (item 3), not the decision"
-)
 def test_asked_whether_rents_changed_the_decision_answers(ask: Ask) -> None:
     assert_answered(ask("公租房租金标准调整了吗"), ["4.2"], ["4.8"])
 
