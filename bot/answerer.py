@@ -282,7 +282,7 @@ class Answerer:
                 intent=Intent.LISTING.value,
             )
             return answer, new_context
-        if found is None or found.quote.coverage < self.min_score:
+        if found is None or found.quote.coverage < self.min_score or unknown:
             return self._not_found(index, Intent.LISTING, found), new_context
         answer = finish(
             index,

@@ -166,11 +166,6 @@ def test_procedure_time_limits_place_and_hours(ask: Ask, question: str, present:
     assert_answered(ask(question), present)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="怎么申请公租房 quotes the renewal answer and 去哪申请 the 经适房 conditions instead "
-    "of the steps and the place to apply",
-)
 @pytest.mark.parametrize("question", ["怎么申请公租房", "去哪申请"])
 def test_how_and_where_to_apply(ask: Ask, question: str) -> None:
     assert_answered(ask(question), ["社区居委会"])
@@ -191,9 +186,6 @@ def test_facts_absent_from_the_material_are_not_guessed(ask: Ask, question: str)
     assert_not_found(ask(question))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="物业费 is answered with the rent standard (a guess), not 'not found'"
-)
 @pytest.mark.parametrize("question", ["公租房物业费多少钱", "惠民家园物业费一个月多少钱"])
 def test_property_fees_absent_from_the_material_are_not_guessed(ask: Ask, question: str) -> None:
     assert_not_found(ask(question))
