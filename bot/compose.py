@@ -85,7 +85,8 @@ def finish(
     topic: str = "",
 ) -> Answer:
     """Assemble the reply: the lines, then the source line; personal phone numbers masked."""
-    body = [line.strip() for line in lines if line and line.strip()]
+    # The same sentence can come from two routes (the merger rule and the quote): once is enough.
+    body = list(dict.fromkeys(line.strip() for line in lines if line and line.strip()))
     cited = sources_line(sources)
     if cited:
         body.append(cited)

@@ -57,6 +57,11 @@ _SPECIFIC_INFORMATION = frozenset(
     {Intent.CATALOG, Intent.SIGNING, Intent.LOTTERY, Intent.MATERIALS, Intent.ELIGIBILITY}
 )
 _PROJECT_DETAIL_WORDS = (
+    "什么时候",
+    "啥时候",
+    "哪天",
+    "分配",
+    "分房",
     "在哪",
     "地址",
     "位置",
@@ -148,6 +153,11 @@ def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabular
     inherited = _inherited_notice_intent(cues, slots, context, follow_up)
     if inherited is not None:
         return Reading(inherited, frozen, follow_up=True)
+    if slots.figures.given and (
+        slots.housing_type == "租赁补贴" or Intent.ELIGIBILITY in cues or _only_own_housing(slots)
+    ):
+        # Figures about one's own household (人均住房面积10平, 2口人) ask whether one qualifies.
+        return Reading(Intent.ELIGIBILITY, frozen, follow_up=follow_up)
     if _asks_about_housing(text, slots) and not cues & _SPECIFIC_INFORMATION:
         return Reading(Intent.LISTING, frozen, follow_up=follow_up)
     for intent in _INFORMATION_ORDER:
@@ -173,6 +183,12 @@ def _inherited_notice_intent(
     if slots.projects or slots.housing_type or cues & _NEW_TOPIC:
         return None
     return Intent(context.intent)
+
+
+def _only_own_housing(slots: Slots) -> bool:
+    """An area given is the resident's own (人均住房面积), not a flat they look for."""
+    figures = slots.figures
+    return figures.per_capita_area is not None and not (slots.projects or slots.unit_type)
 
 
 def _asks_about_housing(text: str, slots: Slots) -> bool:

@@ -224,11 +224,6 @@ def test_the_subsidy_estimate_in_a_reply(ask: Ask, question: str, amount: str) -
     assert phrases.ELIGIBILITY_DISCLAIMER in answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with 人均住房面积 given the question is read as a listing question (面积 is a "
-    "listing cue) and no estimate is made",
-)
 def test_the_subsidy_estimate_with_a_current_area(ask: Ask) -> None:
     answer = ask("低收入家庭，2口人，人均住房面积10平，补贴能领多少")
     assert "＝60元" in answer.text

@@ -136,11 +136,6 @@ def test_project_details(ask: Ask, question: str, present: list[str]) -> None:
     assert_listing(ask(question), present, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when a project is allocated is answered with the rent decision (item 5), not the "
-    "listing's 分配日期 or the lottery notice",
-)
 @pytest.mark.parametrize("question", ["安康小区什么时候分配", "惠民家园什么时候能分房"])
 def test_when_a_project_is_allocated(ask: Ask, question: str) -> None:
     answer = ask(question)
