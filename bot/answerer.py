@@ -31,6 +31,7 @@ from bot.document_answers import (
 from bot.eligibility import find_limits
 from bot.eligibility_answers import precheck_lines, subsidy_lines
 from bot.intents import Intent
+from bot.passage_answers import overview_lines
 from bot.people_answers import privacy_reply, result_reply
 from bot.subsidy import read_subsidy_rule
 from bot.table_answers import TableReply, asked_projects, listing_reply, project_rows_reply
@@ -275,7 +276,7 @@ class Answerer:
         if table.lines and table.score >= self.min_score:
             answer = finish(
                 index,
-                table.lines,
+                [*merged_tier_lines(index, u), *table.lines],
                 kind=AnswerKind.ANSWERED,
                 sources=table.sources,
                 score=table.score,
@@ -328,7 +329,15 @@ class Answerer:
         new_context = self._context_after(u, context, Intent.ELIGIBILITY, found, table.project)
         quoted = found is not None and found.quote.coverage >= self.min_score
         lines.extend(merged_tier_lines(index, u))
-        if quoted and found is not None:
+        overview: list[str] = []
+        tiers_asked = housing in ("", "公租房")
+        if quoted and found is not None and not category and not figures.given and tiers_asked:
+            # Spec: with no category named, each tier's conditions, briefly.
+            overview = overview_lines(index, found.quote.entries[0])
+        if overview and found is not None:
+            lines.extend(overview)
+            sources.extend(sources_of(found.quote.entries[:1]))
+        elif quoted and found is not None:
             lines.extend(quote_reply_lines(index, found))
             sources.extend(sources_of(found.quote.entries))
         lines.extend(table.lines)

@@ -132,14 +132,19 @@ def compare(limits: Iterable[Limit], kind: str, figure: float) -> list[Verdict]:
     return verdicts
 
 
+_NUMBERING = re.compile(
+    r"^(?:[（(][^）)]*[）)]|第\S+?条|[一二三四五六七八九十]+[、.．]|\d+[.、．])\s*"
+)
+_TIER = re.compile(r"[（(]第[一二三]档[）)]")
+_ASKING = re.compile(r"^(?:申请购买|申请承租|申请)|(?:申请公租房|申请购买|申请)?[，,].*$|应当.*$")
+
+
 def group_label(limit: Limit) -> str:
-    """A short name of whom a limit applies to, from its heading path or sentence."""
+    """A short name of whom a limit applies to, from its heading path ('城镇中等偏下收入住房
+    困难家庭', '经济适用住房')."""
     for part in reversed(limit.applies_to.split(" › ")):
-        cleaned = re.sub(r"^[（(][^）)]*[）)]|^第\S+条\s*|^[一二三四五六七八九十]+、", "", part)
-        cleaned = re.sub(r"[（(]第[一二三]档[）)]", "", cleaned).strip("：: ")
-        for cut in ("申请公租房", "申请购买", "申请", "应当", "，"):
-            if cut in cleaned:
-                cleaned = cleaned.split(cut)[0]
+        cleaned = _TIER.sub("", _NUMBERING.sub("", part.strip())).strip("：: ")
+        cleaned = _ASKING.sub("", cleaned).removesuffix("申请公租房").removeprefix("购买").strip()
         if cleaned:
             return cleaned[:24]
     return ""

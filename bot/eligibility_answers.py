@@ -66,20 +66,28 @@ def precheck_lines(
         else:
             label = KIND_LABELS[kind]
             lines.append(phrases.ELIGIBILITY_UNKNOWN_LIMIT.format(what=label))
-    if figures.vehicle_price is not None:
-        verdicts.extend(compare(relevant, "vehicle_price", figures.vehicle_price))
-    if figures.per_capita_area is not None:
-        verdicts.extend(compare(relevant, "area_per_person", figures.per_capita_area))
-    if figures.age is not None:
-        verdicts.extend(compare(relevant, "age", figures.age))
-    if figures.insurance_months is not None:
-        verdicts.extend(compare(relevant, "insurance_months", figures.insurance_months))
-    if figures.years_since_graduation is not None:
-        # 毕业第3年 means fewer than 3 full years have passed.
-        years = max(figures.years_since_graduation - 1, 0)
-        verdicts.extend(compare(relevant, "years_since_graduation", years))
+    # 毕业第3年 means fewer than 3 full years have passed.
+    graduation = figures.years_since_graduation
+    years = None if graduation is None else max(graduation - 1, 0)
+    unstated: list[str] = []
+    for kind, figure in (
+        ("vehicle_price", figures.vehicle_price),
+        ("area_per_person", figures.per_capita_area),
+        ("age", figures.age),
+        ("insurance_months", figures.insurance_months),
+        ("years_since_graduation", years),
+    ):
+        if figure is None:
+            continue
+        found_verdicts = compare(relevant, kind, figure)
+        verdicts.extend(found_verdicts)
+        if not found_verdicts:
+            unstated.append(KIND_LABELS[kind])
     for verdict in verdicts:
         lines.append(_verdict_line(verdict))
+    for what in unstated:
+        # Spec: where the material does not state a limit, say so.
+        lines.append(phrases.ELIGIBILITY_UNKNOWN_LIMIT.format(what=what))
     if figures.no_home and not verdicts and figures.income is None:
         area_limits = compare(relevant, "area_per_person", 0)
         lines.extend(_verdict_line(v) for v in area_limits[:1])

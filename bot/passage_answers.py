@@ -8,16 +8,23 @@ address and the office hours, asked in one breath).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.passage_search import Query, ScoredPassage, coverage
 from knowledge.features import FEATURE_PREFIX
-from knowledge.index import PASSAGE, Entry, SearchIndex
+from knowledge.index import PASSAGE, QA, Entry, SearchIndex
 
 # A list longer than this is cut (the reply must stay within WeChat's limits).
 _MAX_LIST_ITEMS = 12
 _MAX_EXTRA_PASSAGES = 2
+_SEPARATOR = " › "
+_LIST_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[-•·])\s*")
+_MIN_GROUPS = 2
+_MAX_GROUPS = 6
+_GROUP_LINE_CHARS = 110
+_REPEATED_QUESTION = 0.8
 _SHORT_SECTION_LINES = 5
 # Other questions get a list whole only when it is this short.
 _SHORT_LIST_ITEMS = 8
@@ -78,7 +85,11 @@ def quote_for(
         lead = best.entry.heading.rsplit(" › ", 1)[-1]
     covered = _terms_of(index, chosen)
     score = coverage(index, query, covered)
-    extras = 0
+    # A resident who all but repeated a published question gets that answer alone.
+    repeated = best.coverage >= _REPEATED_QUESTION and (
+        best.entry.kind == QA or best.entry.text.startswith(("问：", "问:"))
+    )
+    extras = _MAX_EXTRA_PASSAGES if repeated else 0
     for candidate in ranked[1:]:
         if extras >= _MAX_EXTRA_PASSAGES or candidate.entry in chosen:
             continue
@@ -132,6 +143,29 @@ def quote_lines(index: SearchIndex, quote: Quote) -> list[str]:
             if section and section not in text:
                 text = f"{section}：{text}" if not text.startswith(section) else text
         lines.append(text)
+    return lines
+
+
+def overview_lines(index: SearchIndex, entry: Entry) -> list[str]:
+    """Every sibling section of the passage's section, one line each (the tiers of a rule when
+    no category was named); [] when the passage stands in no such group."""
+    if entry.doc is None or _SEPARATOR not in entry.heading:
+        return []
+    parent = entry.heading.rsplit(_SEPARATOR, 1)[0]
+    groups: dict[str, list[str]] = {}
+    for passage in index.document_passages(entry.doc.document_id):
+        if not passage.heading.startswith(parent + _SEPARATOR):
+            continue
+        child = passage.heading[len(parent) + len(_SEPARATOR) :].split(_SEPARATOR)[0]
+        groups.setdefault(child, []).append(_LIST_MARKER.sub("", passage.text).rstrip("；;。"))
+    if len(groups) < _MIN_GROUPS:
+        return []
+    lines = []
+    for child, items in list(groups.items())[:_MAX_GROUPS]:
+        joined = "；".join(items)
+        if len(joined) > _GROUP_LINE_CHARS:
+            joined = joined[:_GROUP_LINE_CHARS] + "…"
+        lines.append(f"{child.rstrip('：:')}：{joined}")
     return lines
 
 

@@ -65,11 +65,6 @@ def test_the_conditions_of_the_category_asked(
     assert_answered(ask(question), present, absent)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="asked for 公租房 conditions without a category, only one tier (外来务工人员) is "
-    "quoted instead of each tier briefly",
-)
 def test_without_a_category_each_tier_is_given(ask: Ask) -> None:
     assert_answered(ask("公租房申请条件是什么"), ["1300", "2600", "4500", "居住证"])
 
@@ -142,11 +137,6 @@ def test_published_questions_and_answers(ask: Ask, question: str, present: list[
     assert 41 in [s.item_number for s in answer.sources]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a resident repeating an FAQ question gets the 经适房 conditions (单身…年满28周岁) "
-    "instead of the FAQ answer",
-)
 def test_a_repeated_faq_question_gets_the_faq_answer(ask: Ask) -> None:
     assert_answered(ask("我一个人，没结婚，能申请吗？"), ["1人家庭"], ["28周岁"])
 

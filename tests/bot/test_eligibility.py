@@ -154,20 +154,10 @@ def test_where_no_limit_is_published_the_reply_says_so(ask: Ask) -> None:
     assert verdict(answer, "2600元") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an age given for 公租房 (no age limit published) is silently dropped: the reply "
-    "neither checks it nor says no limit is stated",
-)
 def test_an_age_without_a_published_limit_is_said_so(ask: Ask) -> None:
     assert "没有写明年龄" in ask("我今年25岁，能申请公租房吗").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the group of a limit under '5. 申请购买经济适用住房' is cut to '5. ' (the verdict "
-    "line reads '5. ：…')",
-)
 def test_the_affordable_housing_limit_is_quoted_with_its_group(ask: Ask) -> None:
     answer = ask("我今年25岁，单身，想买经适房")
     line = next(line for line in answer.text.splitlines() if "28周岁" in line and "——" in line)

@@ -103,11 +103,6 @@ def test_public_rentals_are_never_offered_for_an_affordable_housing_question(
     assert_listing(ask(question), ["福泰苑", "售价2900"], ["惠民家园", "安康小区", SECOND_BATCH])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="廉租房还有吗 (no 房 after 还有) is read as GENERAL: the merger sentence is quoted "
-    "twice and no listing is given",
-)
 def test_the_old_tier_asks_for_public_rental_listings(ask: Ask) -> None:
     assert_listing(ask("廉租房还有吗"), ["惠民家园", "安康小区", "并轨"], ["福泰苑"])
 
