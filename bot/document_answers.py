@@ -15,6 +15,7 @@ from bot.passage_answers import Quote, quote_for, quote_lines
 from bot.passage_search import (
     Query,
     ScoredPassage,
+    SearchFocus,
     build_query,
     restates_concern,
     search_passages,
@@ -130,13 +131,13 @@ def find_quote(
         context.housing_type if understanding.reading.follow_up else ""
     )
     others = [t for t in vocabulary.housing_types if housing and t != housing]
-    options = {
-        "focus_words": focus,
-        "heading_words": intent_words,
-        "heading_focus": [housing] if housing else [],
-        "heading_avoid": others,
-    }
-    ranked = search_passages(index, query, intent, **options)
+    options = SearchFocus(
+        focus_words=tuple(focus),
+        heading_words=tuple(intent_words),
+        heading_focus=(housing,) if housing else (),
+        heading_avoid=tuple(others),
+    )
+    ranked = search_passages(index, query, intent, focus=options)
     quote = quote_for(index, query, ranked, whole_lists=whole)
     if understanding.reading.follow_up and context.document_id:
         # Within the last answer's document the follow-up's own words decide (几点? 在哪?),
@@ -144,9 +145,9 @@ def find_quote(
         own_query = build_query(
             index, text, vocabulary, [*intent_words, *extra_words], consumed=consumed
         )
-        inside_options = {**options, "heading_words": ()}
+        inside_options = options.for_one_document()
         inside = search_passages(
-            index, own_query, intent, within_document=context.document_id, **inside_options
+            index, own_query, intent, within_document=context.document_id, focus=inside_options
         )
         inside_quote = quote_for(index, own_query, inside, whole_lists=whole)
         best_elsewhere = ranked[0].score if ranked else 0.0
@@ -160,7 +161,7 @@ def find_quote(
     leader = quote.entries[0].doc if quote is not None else None
     if restricted and (leader is None or leader.item_number not in restricted):
         # The notices of the kind asked about come first unless they plainly miss the question.
-        narrow = search_passages(index, query, intent, restrict_items=restricted, **options)
+        narrow = search_passages(index, query, intent, restrict_items=restricted, focus=options)
         narrow_quote = quote_for(index, query, narrow, whole_lists=whole)
         if narrow_quote is not None and (
             quote is None or narrow_quote.coverage >= quote.coverage - _RESTRICTED_MARGIN

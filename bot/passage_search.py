@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.intents import Intent
@@ -89,6 +89,29 @@ class Query:
             terms.extend(alternatives)
         terms.extend(self.boost_terms)
         return terms
+
+
+@dataclass(frozen=True)
+class SearchFocus:
+    """What to favour or avoid beyond the words asked.
+
+    focus_words (the applicant category) favour passages naming it; heading_words (材料 for a
+    materials question) favour passages under such a heading; heading_focus favours sections
+    about the housing type asked, heading_avoid sections about another one.
+    """
+
+    focus_words: tuple[str, ...] = ()
+    heading_words: tuple[str, ...] = ()
+    heading_focus: tuple[str, ...] = ()
+    heading_avoid: tuple[str, ...] = ()
+
+    def for_one_document(self) -> SearchFocus:
+        """Inside one notice every section is of its kind: section-title words say nothing."""
+        return replace(self, heading_words=())
+
+
+def _terms(index: SearchIndex, words: Sequence[str]) -> frozenset[str]:
+    return frozenset(t for w in words for t in index.tokenizer.terms_of_phrase(w))
 
 
 @dataclass(frozen=True)
@@ -238,10 +261,7 @@ def search_passages(
     *,
     restrict_items: Sequence[int] = (),
     within_document: int | None = None,
-    focus_words: Sequence[str] = (),
-    heading_words: Sequence[str] = (),
-    heading_focus: Sequence[str] = (),
-    heading_avoid: Sequence[str] = (),
+    focus: SearchFocus | None = None,
     limit: int = 8,
 ) -> list[ScoredPassage]:
     """The best passages (and published answers) for the query, best first.
@@ -266,14 +286,11 @@ def search_passages(
     top = hits[0].score or 1.0
     preferred = PREFERRED_ITEMS.get(intent, ())
     newest = _newest_dates(hits)
-    focus = frozenset(t for w in focus_words for t in index.tokenizer.terms_of_phrase(w))
-    heading_focus_terms = frozenset(
-        t for w in heading_focus for t in index.tokenizer.terms_of_phrase(w)
-    )
-    heading_avoid_terms = (
-        frozenset(t for w in heading_avoid for t in index.tokenizer.terms_of_phrase(w))
-        - heading_focus_terms
-    )
+    focus = focus or SearchFocus()
+    heading_words = focus.heading_words
+    focus_terms = _terms(index, focus.focus_words)
+    heading_focus_terms = _terms(index, focus.heading_focus)
+    heading_avoid_terms = _terms(index, focus.heading_avoid) - heading_focus_terms
     asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
     asks_for_drafts = bool(asked & _DRAFT_WORDS)
     scored = []
@@ -300,7 +317,7 @@ def search_passages(
         if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
             age_days = (newest - entry.doc.published_on).days
             score += _RECENCY_WEIGHT * max(0.0, 1 - age_days / 180)
-        if focus and focus & terms:
+        if focus_terms and focus_terms & terms:
             score += _MATCH_BOOST
         if heading_words and any(word in entry.heading for word in heading_words):
             score += _MATCH_BOOST

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import phrases
-from bot.answer import Answer, AnswerKind
+from bot.answer import Answer, AnswerKind, Source
 from bot.compose import contact_sentence, finish, format_date, source_of, sources_of
 from bot.conversation import Context
 from bot.intents import Intent
@@ -78,7 +78,7 @@ def _is_rejection(values: dict[str, str]) -> bool:
     return outcome.strip() in _REJECTED_VALUES
 
 
-def _latest_lottery_line(index: SearchIndex) -> tuple[str, object] | None:
+def _latest_lottery_line(index: SearchIndex) -> tuple[str, Source] | None:
     """The first dated line of the newest lottery notice, e.g. its 摇号时间."""
     for info in index.documents:
         if info.item_number not in LOTTERY_ITEMS:

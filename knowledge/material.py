@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from knowledge.models import Document, DocumentVersion, Passage, TableRow
 
@@ -92,23 +92,23 @@ def load_material(session: Session, revision: int) -> Material:
     """Read every current, not withdrawn document with its passages and rows."""
     documents = session.execute(
         select(Document, DocumentVersion)
-        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)  # type: ignore[arg-type]
-        .where(Document.withdrawn == False)  # noqa: E712
-        .order_by(Document.id)  # type: ignore[arg-type]
+        .join(DocumentVersion, col(DocumentVersion.id) == col(Document.current_version_id))
+        .where(col(Document.withdrawn).is_(False))
+        .order_by(col(Document.id))
     ).all()
     version_ids = [version.id for _, version in documents]
     passages: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for version_id, heading, text in session.execute(
-        select(Passage.version_id, Passage.heading, Passage.text)
-        .where(Passage.version_id.in_(version_ids))  # type: ignore[attr-defined]
-        .order_by(Passage.version_id, Passage.ordinal)
+        select(col(Passage.version_id), col(Passage.heading), col(Passage.text))
+        .where(col(Passage.version_id).in_(version_ids))
+        .order_by(col(Passage.version_id), col(Passage.ordinal))
     ):
         passages[version_id].append((heading, text))
     rows: dict[int, list[tuple[dict[str, str], dict[str, str]]]] = defaultdict(list)
     for version_id, elements, extras in session.execute(
-        select(TableRow.version_id, TableRow.elements, TableRow.extras)
-        .where(TableRow.version_id.in_(version_ids))  # type: ignore[attr-defined]
-        .order_by(TableRow.version_id, TableRow.ordinal)
+        select(col(TableRow.version_id), col(TableRow.elements), col(TableRow.extras))
+        .where(col(TableRow.version_id).in_(version_ids))
+        .order_by(col(TableRow.version_id), col(TableRow.ordinal))
     ):
         rows[version_id].append((elements, extras))
     loaded = []
