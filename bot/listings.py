@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.slots import Slots
 from knowledge import elements as el
 from knowledge.index import IndexedTable, SearchIndex
-from knowledge.values import parse_number
+from knowledge.values import format_number, parse_number
 
 LISTING_ITEMS = frozenset({17})
 # "60平左右" accepts flats within this many square metres.
@@ -126,9 +126,9 @@ def describe(row: ListingRow, *, with_address: bool, with_completion: bool) -> s
     """'幸福里（一期）一室一厅 42.6㎡：待分配12套，租金4.5元/㎡·月，参考月租金191.7元'."""
     project = row.value(el.PROJECT_NAME)
     head = " ".join(p for p in (project, row.value(el.UNIT_TYPE)) if p)
-    area = row.value(el.AREA)
-    if area:
-        head += f" {area}㎡"
+    area = parse_number(row.value(el.AREA))
+    if area is not None:
+        head += f" {format_number(area)}㎡"
     details = []
     kind = row.value(el.HOUSING_TYPE)
     if kind:

@@ -67,20 +67,31 @@ def command_import(args: argparse.Namespace) -> int:
         return 2
     settings = _settings(args)
     engine = open_engine(settings.database_url)
-    report = import_folder(
-        engine, folder, load_catalog(), load_synonyms(), progress=_ProgressBar(sys.stderr)
-    )
+    try:
+        report = import_folder(
+            engine, folder, load_catalog(), load_synonyms(), progress=_ProgressBar(sys.stderr)
+        )
+    finally:
+        engine.dispose()
     print(render_text(report))
     return 0 if report.imported_anything else 1
 
 
-def _answerer_for(database_url: str, load_demo: str) -> tuple[Answerer, KnowledgeBase]:
+def _answerer_for(database_url: str, load_demo: str) -> tuple[Answerer, bool]:
+    """An answerer over the material in the database, and whether that is the demo.
+
+    The index is built once and the engine closed: the answerer needs no database after.
+    """
     engine = open_engine(database_url)
-    base = KnowledgeBase(
-        engine, load_catalog(), load_synonyms(), DomainTokenizer(), load_demo=load_demo
-    )
-    index = base.build_index()
-    return Answerer(lambda: index, base.catalog, Conversations(), today=date.today), base
+    try:
+        base = KnowledgeBase(
+            engine, load_catalog(), load_synonyms(), DomainTokenizer(), load_demo=load_demo
+        )
+        index = base.build_index()
+        uses_demo = base.uses_demo()
+    finally:
+        engine.dispose()
+    return Answerer(lambda: index, base.catalog, Conversations(), today=date.today), uses_demo
 
 
 def _print_answer(answer: Answer) -> None:
@@ -95,8 +106,8 @@ def _print_answer(answer: Answer) -> None:
 def command_ask(args: argparse.Namespace) -> int:
     """anju ask "问题": one answer with its sources and score, no server."""
     settings = _settings(args)
-    answerer, base = _answerer_for(settings.database_url, settings.load_demo)
-    if base.uses_demo():
+    answerer, uses_demo = _answerer_for(settings.database_url, settings.load_demo)
+    if uses_demo:
         print("（数据库中还没有公开材料，以下按内置演示材料回答）", file=sys.stderr)
     for question in args.questions:
         _print_answer(answerer.answer(question, "cli"))
@@ -107,9 +118,12 @@ def command_eval(args: argparse.Namespace) -> int:
     """anju eval QUESTIONS.tsv --published DIR: accuracy per kind, with the failures."""
     engine = open_engine("sqlite://")
     catalog, synonyms = load_catalog(), load_synonyms()
-    import_folder(engine, Path(args.published), catalog, synonyms)
-    base = KnowledgeBase(engine, catalog, synonyms, DomainTokenizer(), load_demo="never")
-    index = base.build_index()
+    try:
+        import_folder(engine, Path(args.published), catalog, synonyms)
+        base = KnowledgeBase(engine, catalog, synonyms, DomainTokenizer(), load_demo="never")
+        index = base.build_index()
+    finally:
+        engine.dispose()
     today = date.fromisoformat(args.today) if args.today else date.today()
     answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: today)
     questions = parse_questions(Path(args.questions).read_text("utf-8"))

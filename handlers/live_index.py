@@ -58,7 +58,16 @@ class LiveIndex:
             return True
 
     async def poll(self, interval: float) -> None:
-        """Check for new material every interval seconds, forever (cancel to stop)."""
+        """Check for new material every interval seconds, forever (cancel to stop).
+
+        Cancelling waits for a rebuild already running in its thread: the thread reads the
+        database, which is closed right after the poller stops at shutdown.
+        """
         while True:
             await asyncio.sleep(interval)
-            await self.refresh_if_stale()
+            refresh = asyncio.ensure_future(self.refresh_if_stale())
+            try:
+                await asyncio.shield(refresh)
+            except asyncio.CancelledError:
+                await refresh
+                raise

@@ -80,8 +80,11 @@ def parse_published_file(
 def _parse_document(source: SourceDocument) -> ParsedFile:
     counter = [0]
     title = _masked(source.title, counter)
+    # The body holds every word of the document: its masking is what the report counts;
+    # the passages repeat the same text and are masked without counting again.
+    uncounted = [0]
     passages = [
-        PassageText(_masked(p.heading, counter), _masked(p.text, counter))
+        PassageText(_masked(p.heading, uncounted), _masked(p.text, uncounted))
         for p in passages_from_blocks(title, source.blocks, source.grids)
     ]
     body = "\n".join(_body_lines(source))
@@ -185,12 +188,25 @@ def _notice_period_start(lines: list[str]) -> date | None:
     return None
 
 
+def _first_row_names_columns(grid: Grid) -> bool:
+    """Whether a sheet's first row reads as column names: several short labels, no figures.
+
+    A one-column sheet of sentences has no header; its first line is content like the rest.
+    """
+    filled = [row for row in grid.rows if any(str(c or "").strip() for c in row)]
+    if len(filled) < 2:
+        return False
+    labels = [str(c).strip() for c in filled[0] if str(c or "").strip()]
+    return len(labels) >= 2 and all(len(v) <= 12 and not re.search(r"\d", v) for v in labels)
+
+
 def _spreadsheet_as_text(file_name: str, source: SourceDocument, grids: list[Grid]) -> ParsedFile:
     """A spreadsheet with no recognisable header row is kept as text, never dropped."""
     counter = [0]
     passages = []
     for grid in grids:
-        for passage in passages_from_grid(grid, ""):
+        has_header = _first_row_names_columns(grid)
+        for passage in passages_from_grid(grid, "", has_header=has_header):
             passages.append(PassageText("", _masked(passage.text, counter)))
     parsed = ParsedFile(
         kind="text",

@@ -66,6 +66,10 @@ def _is_material(path: Path) -> bool:
 
 
 def _walk(folder: Path, catalog: Catalog, report: ImportReport) -> Iterator[_Placement]:
+    # A file is keyed by its item and name so that renaming a folder ("17 房源" to
+    # "17-房源信息") keeps its history; a second folder of the same item holding a file of
+    # the same name is told apart by its folder name rather than overwriting the first.
+    taken: set[str] = set()
     for path in sorted(folder.iterdir()):
         if path.name.startswith(_IGNORED_PREFIXES):
             continue
@@ -93,6 +97,9 @@ def _walk(folder: Path, catalog: Catalog, report: ImportReport) -> Iterator[_Pla
                 yield _Placement(file, relative, None, key, problem, True)
             else:
                 key = f"{match.item.number}/{file.relative_to(path).as_posix()}"
+                if key in taken:
+                    key = f"{match.item.number}/{path.name}/{file.relative_to(path).as_posix()}"
+                taken.add(key)
                 yield _Placement(file, relative, match.item, key, None, False)
 
 

@@ -24,6 +24,16 @@ _ID15 = re.compile(r"(?<![0-9A-Za-z*])([1-9]\d{5})([0-9*]{5})(\d{4})(?![0-9A-Za-
 # Mobile numbers (11 digits starting 1[3-9]) and landlines with an area code (0349-1234567).
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})[-－ ]?(\d{3,4})(\d{4})(?!\d)")
+# How residents type an identity number: straight after letters ("sfz" for 身份证),
+# in full-width digits, or in groups split by spaces or hyphens.
+# (\uff10-\uff19 are the full-width digits, \uff38 and \uff58 the full-width X and x.)
+_LOOSE_ID = re.compile(
+    r"(?<![0-9\uff10-\uff19])(?:[0-9\uff10-\uff19][ \-－]?){14,17}"
+    r"[0-9\uff10-\uff19Xx\uff38\uff58](?![0-9\uff10-\uff19Xx\uff38\uff58])"
+)
+_TO_ASCII = str.maketrans(
+    "".join(chr(0xFF10 + d) for d in range(10)) + "\uff38\uff58", "0123456789Xx"
+)
 
 
 @dataclass(frozen=True)
@@ -141,11 +151,34 @@ def phone_digits(text: str) -> set[str]:
     return found
 
 
+def _collapsed_digits(typed: str) -> str:
+    return re.sub(r"[ \-－]", "", typed).translate(_TO_ASCII)
+
+
+def _mask_loose_identity_numbers(text: str) -> str:
+    """Identity numbers typed loosely, masked in the canonical style (digits made ASCII)."""
+
+    def replace(match: re.Match[str]) -> str:
+        digits = _collapsed_digits(match.group(0))
+        if len(digits) not in (15, 18):
+            return match.group(0)
+        masked = mask_identity_numbers(digits).text
+        return masked if masked != digits else match.group(0)
+
+    return _LOOSE_ID.sub(replace, text)
+
+
 def mask_resident_text(text: str) -> str:
     """What may be stored of a resident's own words: identity and phone numbers masked."""
+    text = _mask_loose_identity_numbers(text)
     return mask_phone_numbers(mask_identity_numbers(text).text)
 
 
 def contains_personal_number(text: str) -> bool:
     """True when text still holds an unmasked identity number or phone number."""
-    return contains_full_identity_number(text) or mask_phone_numbers(text) != text
+    if contains_full_identity_number(text) or mask_phone_numbers(text) != text:
+        return True
+    return any(
+        contains_full_identity_number(_collapsed_digits(m.group(0)))
+        for m in _LOOSE_ID.finditer(text)
+    )

@@ -142,12 +142,18 @@ def _closing_line(text: str) -> bool:
     )
 
 
-def passages_from_grid(grid: Grid, heading: str) -> list[PassageText]:
-    """A table inside a document: one passage per data row, 'header：value；…'."""
+def passages_from_grid(grid: Grid, heading: str, *, has_header: bool = True) -> list[PassageText]:
+    """A table inside a document: one passage per data row, 'header：value；…'.
+
+    Without a header row (a sheet the importer could not read as a table) each row is one
+    passage of its cells.
+    """
     rows = [[_cell_text(c) for c in row] for row in grid.rows]
     rows = [row for row in rows if any(row)]
     if not rows:
         return []
+    if not has_header:
+        return [PassageText(heading, "；".join(v for v in row if v)) for row in rows]
     header = rows[0]
     result = []
     for row in rows[1:]:

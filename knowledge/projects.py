@@ -69,7 +69,7 @@ class ProjectDirectory:
         # An alias shared by two projects (幸福里 for 一期 and 二期) names the one that is spelt
         # exactly so, or else stays ambiguous and is resolved by the caller's context.
         self._aliases: dict[str, tuple[str, ...]] = {
-            alias: tuple(sorted(owners, key=lambda n: (n != alias, len(n))))
+            alias: tuple(sorted(owners, key=lambda n: (n != alias, len(n), n)))
             for alias, owners in alias_owners.items()
         }
         self._by_length = sorted(self._aliases, key=len, reverse=True)

@@ -99,7 +99,12 @@ def render_text(report: ImportReport) -> str:
         if file.status in ("new", "changed"):
             lines.append(f"  段落 {file.passages}，表格行 {file.rows}")
         for column in file.columns:
-            target = "、".join(column.elements) if column.elements else "（保留为附加列）"
+            if column.how == "serial":
+                target = "（序号）"
+            elif column.elements:
+                target = "、".join(column.elements)
+            else:
+                target = "（保留为附加列）"
             lines.append(f"  列 {column.header} → {target}")
         if file.identity_numbers_masked:
             lines.append(f"  已隐藏身份证号码 {file.identity_numbers_masked} 个")

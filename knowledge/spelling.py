@@ -30,7 +30,7 @@ _CORRECTION_CACHE_SIZE = 20_000
 
 
 def fold_syllable(syllable: str) -> str:
-    """'zhang' → 'zan'... the folded, toneless form used for comparison."""
+    """'zhang' → 'zang', 'ling' → 'lin': the toneless form with slips residents make folded."""
     for long, short in _FOLDS:
         if syllable.startswith(long):
             syllable = short + syllable[len(long) :]
@@ -105,18 +105,22 @@ class SpellingCorrector:
     def _correct(self, text: str) -> Correction:
         fixes: list[tuple[str, str]] = []
         text = self._replace_latin(text, fixes)
-        taken = self._exact_occurrences(text)
+        exact = self._exact_occurrences(text)
+        taken: set[int] = set()
         # Longer terms first over the whole text, so 新的保章房 becomes 新的保障房, not 新低保章房.
+        # A correct shorter term inside a longer slip (补贴 in 租领补贴) does not block the
+        # longer correction, as long as the correction leaves that term's characters as typed.
         replacements: dict[int, str] = {}
         for length in self._lengths:
             for start in range(len(text) - length + 1):
                 span = range(start, start + length)
-                if any(p in taken for p in span):
+                if any(p in taken or exact.get(p, 0) >= length for p in span):
                     continue
                 term = self._match(text[start : start + length])
-                if term is not None:
-                    replacements[start] = term
-                    taken.update(span)
+                if term is None or any(p in exact and term[p - start] != text[p] for p in span):
+                    continue
+                replacements[start] = term
+                taken.update(span)
         if not replacements:
             return Correction(text, tuple(fixes))
         out: list[str] = []
@@ -142,12 +146,14 @@ class SpellingCorrector:
 
         return _LATIN_WORD.sub(replace, text)
 
-    def _exact_occurrences(self, text: str) -> set[int]:
-        covered: set[int] = set()
+    def _exact_occurrences(self, text: str) -> dict[int, int]:
+        """Each position inside a correctly typed term, with the longest such term's length."""
+        covered: dict[int, int] = {}
         for length in self._lengths:
             for start in range(len(text) - length + 1):
                 if text[start : start + length] in self._vocabulary:
-                    covered.update(range(start, start + length))
+                    for p in range(start, start + length):
+                        covered[p] = max(covered.get(p, 0), length)
         return covered
 
     def _match(self, window: str) -> str | None:
