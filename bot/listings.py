@@ -8,14 +8,13 @@ listing first. Notes of the listing that name the project (定向配租 …) com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from bot.listing_catalog import ListingCatalog, ListingFacts, ListingRow, listing_catalog
 from bot.slots import Slots
 from knowledge import elements as el
-from knowledge.index import IndexedTable, SearchIndex
+from knowledge.index import SearchIndex
 from knowledge.values import format_number, parse_number
 
-LISTING_ITEMS = frozenset({17})
 # "60平左右" accepts flats within this many square metres.
 _AREA_TOLERANCE = 5.0
 _HOUSING_TYPE_WORDS = {
@@ -27,99 +26,67 @@ _MAX_ROWS = 12
 _EXTREME_ROWS = 3
 
 
-@dataclass(frozen=True)
-class ListingRow:
-    """One row of a listing table."""
-
-    table: IndexedTable
-    row: int
-
-    def value(self, names: tuple[str, ...] | str) -> str:
-        """A cell by canonical element name(s)."""
-        return el.first_present(self.table.row_values(self.row), names)
-
-    def extras(self) -> dict[str, str]:
-        """The extra columns of the row, by header."""
-        return {
-            k.removeprefix("extra:"): v
-            for k, v in self.table.row_values(self.row).items()
-            if k.startswith("extra:")
-        }
-
-
-def listing_tables(index: SearchIndex) -> list[IndexedTable]:
-    """Tables that list housing units (item 17, or any table with 套型 and units columns)."""
-    found = []
-    for table in index.tables:
-        if table.about_people:
-            continue
-        is_listing = table.doc.item_number in LISTING_ITEMS or (
-            el.UNIT_TYPE in table.columns and el.UNITS_AVAILABLE in table.columns
-        )
-        if is_listing:
-            found.append(table)
-    found.sort(key=lambda t: (t.doc.published_on is not None, t.doc.published_on), reverse=True)
-    return found
-
-
-def _type_matches(row: ListingRow, housing_type: str) -> bool:
+def _type_matches(facts: ListingFacts, housing_type: str) -> bool:
     words = _HOUSING_TYPE_WORDS.get(housing_type)
-    if not words:
-        return True
-    text = row.value(el.HOUSING_TYPE) + row.table.doc.title
-    return any(word in text for word in words)
+    return not words or any(word in facts.type_text for word in words)
 
 
-def _project_matches(row: ListingRow, projects: Sequence[str]) -> bool:
-    if not projects:
-        return True
-    name = row.value(el.PROJECT_NAME)
-    return any(p == name or p in name or name in p for p in projects)
+def _project_matches(name: str, projects: Sequence[str]) -> bool:
+    return bool(name) and any(p == name or p in name or name in p for p in projects)
 
 
-def _area_matches(row: ListingRow, area: float | None, qualifier: str) -> bool:
+def _area_matches(facts: ListingFacts, area: float | None, qualifier: str) -> bool:
     if area is None:
         return True
-    value = parse_number(row.value(el.AREA))
-    if value is None:
+    if facts.area is None:
         return False
     if qualifier in ("以上", "多"):
-        return value >= area
+        return facts.area >= area
     if qualifier == "以下":
-        return value <= area
-    return abs(value - area) <= _AREA_TOLERANCE
+        return facts.area <= area
+    return abs(facts.area - area) <= _AREA_TOLERANCE
+
+
+def _candidates(
+    catalog: ListingCatalog, slots: Slots, projects: Sequence[str]
+) -> Sequence[ListingFacts]:
+    """The rows to filter, already in the order the answer lists them."""
+    if projects:
+        named = [name for name in catalog.by_project if _project_matches(name, projects)]
+        found = catalog.of_projects(named)
+        if slots.ordering == "cheapest":
+            found.sort(key=lambda f: float("inf") if f.price is None else f.price)
+        elif slots.ordering == "largest":
+            found.sort(key=lambda f: 0.0 if f.area is None else f.area, reverse=True)
+        elif slots.ordering == "smallest":
+            found.sort(key=lambda f: float("inf") if f.area is None else f.area)
+        return found
+    if slots.ordering == "cheapest":
+        return catalog.by_price
+    if slots.ordering == "largest":
+        return catalog.by_area_descending
+    if slots.ordering == "smallest":
+        return catalog.by_area_ascending
+    return catalog.rows
 
 
 def find_listing_rows(
     index: SearchIndex, slots: Slots, projects: Sequence[str]
 ) -> list[ListingRow]:
     """Listing rows matching the slots; for each project only its newest listing's rows."""
-    newest_table_of: dict[str, int] = {}
+    limit = _EXTREME_ROWS if slots.ordering in ("cheapest", "largest", "smallest") else _MAX_ROWS
     rows: list[ListingRow] = []
-    for position, table in enumerate(listing_tables(index)):
-        for row_number in range(len(table.rows)):
-            row = ListingRow(table, row_number)
-            project = row.value(el.PROJECT_NAME)
-            owner = newest_table_of.setdefault(project, position)
-            if owner != position:
-                continue
-            if not _project_matches(row, projects) or not _type_matches(row, slots.housing_type):
-                continue
-            if slots.unit_type and row.value(el.UNIT_TYPE) != slots.unit_type:
-                continue
-            if not _area_matches(row, slots.area, slots.area_qualifier):
-                continue
-            rows.append(row)
-    if slots.ordering == "cheapest":
-        rows.sort(key=lambda r: parse_number(r.value(el.PRICE)) or float("inf"))
-        return rows[:_EXTREME_ROWS]
-    if slots.ordering in ("largest", "smallest"):
-        rows.sort(
-            key=lambda r: parse_number(r.value(el.AREA)) or 0.0,
-            reverse=slots.ordering == "largest",
-        )
-        return rows[:_EXTREME_ROWS]
-    return rows[:_MAX_ROWS]
+    for facts in _candidates(listing_catalog(index), slots, projects):
+        if not _type_matches(facts, slots.housing_type):
+            continue
+        if slots.unit_type and facts.unit_type != slots.unit_type:
+            continue
+        if not _area_matches(facts, slots.area, slots.area_qualifier):
+            continue
+        rows.append(facts.row)
+        if len(rows) == limit:
+            break
+    return rows
 
 
 def describe(row: ListingRow, *, with_address: bool, with_completion: bool) -> str:
@@ -138,7 +105,9 @@ def describe(row: ListingRow, *, with_address: bool, with_completion: bool) -> s
         details.append(f"待分配{available}套")
     price = row.value(el.PRICE)
     if price:
-        details.append(f"{_price_label(row)}{price}{_price_unit(row)}")
+        # A price published with its unit ("4.2元/㎡·月") is shown as published.
+        unit = "" if "元" in price else _price_unit(row)
+        details.append(f"{_price_label(row)}{price}{unit}")
     for header, value in row.extras().items():
         if any(word in header for word in ("月租金", "总价", "参考")):
             details.append(f"{_strip_unit(header)}{value}{_unit_of(header)}")

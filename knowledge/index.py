@@ -9,7 +9,7 @@ spelling corrector taught the material's project names.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge import elements as el
@@ -24,6 +24,8 @@ from knowledge.tokenizer import DomainTokenizer, load_domain_words
 PASSAGE = "passage"
 ROW = "row"
 QA = "qa"
+# How many found rows keep their cut terms (rows are cut when first found, not at build).
+_ROW_TERMS_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +48,26 @@ class IndexedTable:
     notes: tuple[str, ...]
     title: str | None
     about_people: bool
+    _positions: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_positions", {c: i for i, c in enumerate(self.columns)})
 
     def row_values(self, row: int) -> dict[str, str]:
         """One row as {column: value}, empty cells left out."""
         return {c: v for c, v in zip(self.columns, self.rows[row], strict=True) if v}
+
+    def cell(self, row: int, names: tuple[str, ...] | str) -> str:
+        """The first non-empty cell of names (canonical elements) in a row, or ''.
+
+        Reads by column position: no per-row dict, for code that scans thousands of rows.
+        """
+        cells = self.rows[row]
+        for name in (names,) if isinstance(names, str) else names:
+            position = self._positions.get(name)
+            if position is not None and cells[position]:
+                return cells[position]
+        return ""
 
     def column(self, name: str) -> int:
         """The position of a column, or -1."""
@@ -138,6 +156,7 @@ class SearchIndex:
         self.contacts = contacts
         # Filled lazily; a dict write is atomic, so concurrent readers are safe.
         self._heading_terms: dict[str, frozenset[str]] = {}
+        self._row_terms: dict[int, frozenset[str]] = {}
         self._passages_by_document: dict[int, list[int]] = {}
         # Entries are kept by identity: equal passages in two documents are two entries.
         self._positions: dict[int, int] = {}
@@ -198,7 +217,13 @@ class SearchIndex:
         """The search terms of a found entry (kept from the build for passages and answers)."""
         found = self._term_sets[hit.position]
         if found is None:
-            found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
+            # Rows' terms are not kept from the build (100k rows); the few found are cut once.
+            found = self._row_terms.get(hit.position)
+            if found is None:
+                if len(self._row_terms) >= _ROW_TERMS_CACHE_SIZE:
+                    self._row_terms.clear()
+                found = frozenset(self.tokenizer.terms(self.render(hit.entry)))
+                self._row_terms[hit.position] = found
         return found
 
     def terms_of_entry(self, entry: Entry) -> frozenset[str]:
