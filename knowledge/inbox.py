@@ -63,6 +63,8 @@ class RecordRow:
     replied_at: datetime | None
     replied_by: str
     delivery_failed: bool = False
+    # The resident's rating of the answer (satisfied / dissatisfied), '' when none.
+    satisfaction: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def _row(record: Interaction, delivery_failed: bool = False) -> RecordRow:
         replied_at=record.replied_at,
         replied_by=record.replied_by,
         delivery_failed=delivery_failed,
+        satisfaction=record.satisfaction,
     )
 
 

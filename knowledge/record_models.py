@@ -183,3 +183,21 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime
     name: str
     address: str
+
+
+class Topic(SQLModel, table=True):
+    """A hot topic: questions grouped by their keywords (interaction.topic_id points here).
+
+    A topic keeps the keywords of the question that opened it; later questions join the topic
+    whose keywords are most like theirs (knowledge/topics.py), so a topic never drifts.
+    """
+
+    __tablename__ = "topic"
+    __table_args__ = (UniqueConstraint("signature", name="uq_topic_signature"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The keywords sorted: two workers opening the same topic at once find each other's row.
+    signature: str
+    # The keywords in the order the first question used them (the topic's label).
+    keywords: str
+    created_at: datetime

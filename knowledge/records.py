@@ -75,6 +75,9 @@ class NewInteraction:
     # For "更多": given the rest of the resident's latest other answer and that answer's
     # sources, returns this record's reply and how many of those characters it carries.
     continue_previous: Callable[[str, Sequence[dict[str, Any]]], RenderedReply] | None = None
+    # For a reply that acts on the resident's other records (feedback on the last answer):
+    # given the inserting transaction and this record's id, returns this record's reply.
+    act_on_records: Callable[[Connection, int], RenderedReply] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,16 +142,29 @@ def _row(new: NewInteraction) -> dict[str, Any]:
     }
 
 
+#: Called inside the inserting transaction with the records a batch created, as (id, record);
+#: returns what to run once that transaction has committed, or None (see knowledge/topics.py).
+AfterInsert = Callable[
+    [Connection, Sequence[tuple[int, NewInteraction]]], Callable[[], None] | None
+]
+
+
 def record_batch(
-    target: Engine | Connection, batch: Sequence[NewInteraction]
+    target: Engine | Connection,
+    batch: Sequence[NewInteraction],
+    *,
+    after_insert: AfterInsert | None = None,
 ) -> list[StoredInteraction]:
     """Insert a batch in one transaction; duplicates return the record already stored.
 
     target is an engine, or a connection held by a writer that stores batch after batch (no
-    pool round trip per batch).
+    pool round trip per batch). after_insert sees only records this call created, so work it
+    does (assigning hot topics) happens exactly once per record, in the same transaction.
     """
     insert_row, find_stored = _statements(target.dialect.name)
     results: list[StoredInteraction] = []
+    created: list[tuple[int, NewInteraction]] = []
+    on_commit: Callable[[], None] | None = None
     with _transaction(target) as connection:
         for new in batch:
             # Parameters to prepared statements: building a statement per row with .values()
@@ -156,6 +172,7 @@ def record_batch(
             inserted = connection.execute(insert_row, _row(new)).scalar()
             if inserted is not None:
                 results.append(_finish_insert(connection, new, int(inserted)))
+                created.append((int(inserted), new))
                 continue
             existing = connection.execute(
                 find_stored, {"channel": new.channel, "dedup_key": new.dedup_key}
@@ -170,6 +187,10 @@ def record_batch(
                     existing.reply_card,
                 )
             )
+        if after_insert is not None and created:
+            on_commit = after_insert(connection, created)
+    if on_commit is not None:
+        on_commit()
     return results
 
 
@@ -212,6 +233,8 @@ def _finish_insert(
     rendered: RenderedReply | None = None
     if new.continue_previous is not None:
         rendered = _continue(connection, new, record_id, new.continue_previous)
+    elif new.act_on_records is not None:
+        rendered = new.act_on_records(connection, record_id)
     elif new.render_reply is not None:
         rendered = new.render_reply(number)
     elif new.render_with_number is not None:
