@@ -105,3 +105,6 @@ DISSATISFIED_ACK = "抱歉没能帮到您，问题已转给工作人员，会尽
 
 MENU_BUTTONS = "也可以点下方菜单：{buttons}。随时发送“帮助”再看这份说明，发送“人工”转工作人员。"
 EMPTY_MESSAGE = "请直接输入您想咨询的问题，例如“公租房申请条件是什么”。"
+
+# Ratings of answers (满意 / 不满意, or the web chat's buttons).
+NOTHING_TO_RATE = "没有找到您最近的提问，暂时无法评价。有问题请直接输入，如“公租房申请条件”。"

@@ -132,6 +132,22 @@ def command_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_topics(args: argparse.Namespace) -> int:
+    """anju topics recompute: group every recorded question into hot topics afresh."""
+    from knowledge.topic_keywords import KeywordExtractor
+    from knowledge.topics import TopicAssigner, recompute
+
+    settings = _settings(args)
+    engine = open_engine(settings.database_url)
+    try:
+        assigner = TopicAssigner(KeywordExtractor(DomainTokenizer()))
+        count = recompute(engine, assigner)
+    finally:
+        engine.dispose()
+    print(f"已重新归类 {count} 条提问")
+    return 0
+
+
 def command_serve(args: argparse.Namespace) -> int:
     """anju serve: the web service (WeChat webhook, public site, staff workspace)."""
     from aiohttp import web
@@ -171,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument("--host", help="listen address (default: ANJU_HOST)")
     serving.add_argument("--port", type=int, help="listen port (default: ANJU_PORT)")
     serving.set_defaults(run=command_serve)
+
+    topics = commands.add_parser("topics", help="hot topics of residents' questions")
+    topic_actions = topics.add_subparsers(dest="topics_command", required=True)
+    recomputing = topic_actions.add_parser(
+        "recompute",
+        help="regroup all questions (after editing topic_words.toml; stop the service first)",
+    )
+    recomputing.add_argument("--db", help="database URL (default: ANJU_DATABASE_URL)")
+    recomputing.set_defaults(run=command_topics)
 
     add_menu_command(commands, lambda: Settings.from_env(os.environ))
     add_staff_commands(commands, _settings)

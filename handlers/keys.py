@@ -17,6 +17,7 @@ from handlers.wechat.customer_service import CustomerServiceClient
 from handlers.wechat.endpoints import Webhook
 from handlers.wechat.rate_limit import RateLimiter
 from knowledge.catalog import Catalog
+from knowledge.topics import TopicAssigner
 from knowledge.workdays import WorkingCalendar
 
 settings_key = web.AppKey("settings", Settings)
@@ -40,3 +41,5 @@ answering_factory_key = web.AppKey[AnsweringFactory]("answering_factory")
 rate_limiter_key = web.AppKey("rate_limiter", RateLimiter)
 # Set before startup to fix "now" for signature timestamps (tests of the published vectors).
 wall_clock_key = web.AppKey[Callable[[], float]]("wall_clock")
+# Groups questions into hot topics as they are recorded (handlers/topic_setup.py).
+topic_assigner_key = web.AppKey("topic_assigner", TopicAssigner)

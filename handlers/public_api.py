@@ -7,8 +7,10 @@ import secrets
 
 from aiohttp import web
 
+from bot.answer import AnswerKind
 from handlers import keys
 from handlers.answer_records import ReplyDeadlines, answered_record, utc_now, whole
+from handlers.ratings import feedback_record
 from knowledge.record_models import Channel
 
 routes = web.RouteTableDef()
@@ -49,6 +51,23 @@ async def ask(request: web.Request) -> web.Response:
     if len(text) > MAX_QUESTION_CHARS:
         return _bad_request(f"问题请控制在{MAX_QUESTION_CHARS}字以内")
     resident = user or _resident_cookie(request)
+    # "满意" / "不满意" rate the last answer, as on WeChat (handlers/ratings.py).
+    rating = (
+        feedback_record(
+            channel=Channel.WEB.value,
+            resident=resident,
+            asked_at=utc_now(),
+            question=text,
+            deadlines=_deadlines(request.app),
+        )
+        if resident
+        else None
+    )
+    if rating is not None:
+        rated = await request.app[keys.record_writer_key].record(rating)
+        kind = AnswerKind.SATISFACTION.value
+        reply = {"answer": rated.reply_text, "record": rated.number, "user": resident}
+        return web.json_response({**reply, "kind": kind, "score": 1.0, "sources": []})
     answerer = request.app[keys.answerer_key]
     answer = answerer.answer(text, f"web:{resident}" if resident else "")
     # Stored (masked) before the reply goes out, through the same writer as WeChat's questions.

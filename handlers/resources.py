@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from handlers import keys
 from handlers.knowledge_base import KnowledgeBase
 from handlers.live_index import LiveIndex
 from handlers.record_writer import RecordWriter, writer_engine
+from handlers.topic_setup import record_with_topics
 from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
 from knowledge.element_synonyms import load_synonyms
@@ -43,7 +45,7 @@ async def records(app: web.Application) -> AsyncIterator[None]:
     own = await asyncio.to_thread(
         writer_engine, settings.database_url, engine, settings.records_synchronous
     )
-    writer = RecordWriter(own)
+    writer = RecordWriter(own, write=functools.partial(record_with_topics, app))
     writer.start(asyncio.get_running_loop())
     app[keys.record_writer_key] = writer
     yield

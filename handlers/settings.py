@@ -183,8 +183,8 @@ SETTINGS: tuple[Setting, ...] = (
         "ANJU_ANSWER_THREADS",
         "answer_threads",
         "2",
-        "threads answering WeChat messages; 0 answers on the event loop (faster, but a slow "
-        "answer then holds up everyone and the budget cannot cut it short)",
+        "threads answering WeChat messages; 0 answers on the event loop, where a slow answer "
+        "holds up everyone and the budget cannot cut it short (and, measured, is slower)",
     ),
     Setting(
         "ANJU_TIMESTAMP_WINDOW_SECONDS",

@@ -5,12 +5,18 @@ from __future__ import annotations
 import gc
 import sys
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from handlers.cli import build_parser, main
 from handlers.settings import SETTINGS
+from knowledge.database import open_engine
+from knowledge.record_models import Interaction
+from knowledge.records import NewInteraction, record_batch
 
 DEMO_NOTE = "数据库中还没有公开材料，以下按内置演示材料回答"
 QUESTIONS = (
@@ -157,3 +163,38 @@ def test_a_bad_setting_is_a_clear_error(
     monkeypatch.setenv("ANJU_LOAD_DEMO", "sometimes")
     assert main(["ask", "公租房", "--db", sqlite_url]) == 2
     assert "ANJU_LOAD_DEMO" in capsys.readouterr().err
+
+
+def test_topics_recompute_groups_the_recorded_questions_afresh(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = ["公租房怎么申请", "公组房怎么申请", "什么时候摇号", "摇号什么时候开始"]
+    engine = open_engine(sqlite_url)
+    try:
+        # Recorded without topics (as before the hot-topic feature, or after a failure).
+        record_batch(engine, [_question(text, n) for n, text in enumerate(asked)])
+        assert main(["topics", "recompute", "--db", sqlite_url]) == 0
+        with Session(engine) as session:
+            rows = session.execute(
+                select(col(Interaction.question), col(Interaction.topic_id))
+            ).all()
+    finally:
+        engine.dispose()
+    assert "已重新归类 4 条提问" in capsys.readouterr().out
+    topic = dict(rows)
+    assert all(topic.values())
+    assert topic["公租房怎么申请"] == topic["公组房怎么申请"] != topic["什么时候摇号"]
+    assert topic["什么时候摇号"] == topic["摇号什么时候开始"]
+
+
+def _question(text: str, n: int) -> NewInteraction:
+    return NewInteraction(
+        channel="web",
+        resident_key=f"resident-{n}",
+        asked_at=datetime(2026, 11, 2, 1, n, tzinfo=UTC),
+        question=text,
+        answer_text="答复",
+        reply_text="答复",
+        answer_kind="answered",
+        message_type="text",
+    )

@@ -1,0 +1,79 @@
+"""Running the (synchronous) bot for WeChat within a time budget that is real.
+
+The Answerer is plain synchronous code taking about a millisecond. Run on the event loop it is
+cheapest, but then nothing can cut a slow answer short: the loop is blocked until it returns,
+every other resident waits, and the 5-second rule is only checked after the fact. Run in a
+small pool of threads, a slow answer keeps running while the handler stops waiting at the
+budget, replies "success" and hands the still-running answer to the late delivery. The pool is
+the default (ANJU_ANSWER_THREADS=2); bench/webhook.py measures what the thread hop costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.answer import Answer
+
+
+class Answering(Protocol):
+    """What the webhook needs of the bot: one answer to one message of one resident."""
+
+    def answer(self, text: str, user: str = "") -> Answer: ...
+
+
+#: Builds the Answering the webhook uses from the started application (tests put a slow one in).
+AnsweringFactory = Callable[[web.Application], Answering]
+
+
+class BudgetedAnswers:
+    """Starts answers (in threads; inline when threads is 0) and waits for them up to a budget."""
+
+    def __init__(self, answering: Answering, threads: int) -> None:
+        if threads < 0:
+            raise ValueError("threads must not be negative")
+        self._answering = answering
+        self._pool = (
+            concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="answer")
+            if threads
+            else None
+        )
+
+    @property
+    def inline(self) -> bool:
+        """True when answers run on the event loop (the budget cannot interrupt them)."""
+        return self._pool is None
+
+    def start(self, text: str, user: str) -> asyncio.Future[Answer]:
+        """Begin answering; the future completes with the answer (or the bot's exception)."""
+        loop = asyncio.get_running_loop()
+        if self._pool is None:
+            future: asyncio.Future[Answer] = loop.create_future()
+            try:
+                future.set_result(self._answering.answer(text, user))
+            except Exception as error:
+                future.set_exception(error)
+            return future
+        return asyncio.wrap_future(self._pool.submit(self._answering.answer, text, user), loop=loop)
+
+    @staticmethod
+    async def within(future: asyncio.Future[Answer], seconds: float) -> bool:
+        """Wait until future is done or seconds have passed; True if it is done.
+
+        The future itself is never cancelled: a late answer is still delivered.
+        """
+        if future.done():
+            return True
+        if seconds <= 0:
+            return False
+        done, _ = await asyncio.wait((future,), timeout=seconds)
+        return bool(done)
+
+    def close(self) -> None:
+        """Stop the threads once the answers they run are finished."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
