@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handlers import keys, outbound, public_api, public_qa, resources, web_replies
+from handlers import (
+    feedback,
+    keys,
+    public_answers,
+    public_api,
+    resources,
+    topic_setup,
+)
+from handlers.public_site import add_public_site
 from handlers.settings import Settings
+from handlers.staff import delivery as staff_delivery
 from handlers.staff.app import add_staff_workspace
 from handlers.templating import setup_pages
 from handlers.wechat import setup as wechat_setup
@@ -22,12 +31,14 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(resources.database)
     app.cleanup_ctx.append(resources.records)
     app.cleanup_ctx.append(resources.knowledge)
+    app.cleanup_ctx.append(topic_setup.topics)
     app.cleanup_ctx.append(wechat_setup.webhooks)
-    app.cleanup_ctx.append(outbound.customer_service)
+    app.cleanup_ctx.append(staff_delivery.customer_service)
     app.add_routes(public_api.routes)
+    app.add_routes(feedback.routes)
     app.add_routes(wechat_views.routes)
     setup_pages(app, settings)
-    app.add_routes(public_qa.routes)
-    app.add_routes(web_replies.routes)
+    app.add_routes(public_answers.routes)
+    add_public_site(app)
     add_staff_workspace(app, settings)
     return app
