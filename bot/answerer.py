@@ -14,6 +14,7 @@ from datetime import date
 
 from bot import phrases
 from bot.answer import Answer, AnswerKind, Source
+from bot.answer_cache import AnswerCache
 from bot.catalog_answers import CATALOG_TITLE, catalog_reply
 from bot.compose import contact_sentence, finish, sources_of
 from bot.conversation import Context, Conversations, ConversationStore
@@ -130,13 +131,22 @@ class Answerer:
         self.enquiry_days = enquiry_days
         self.complaint_days = complaint_days
         self._derived: _Derived | None = None
+        self._cache = AnswerCache()
 
     def answer(self, text: str, user: str = "") -> Answer:
         """The reply to one message from one resident (user '' has no conversation)."""
         index = self._index()
         context = self.conversations.get(user) if user else Context()
-        understanding = understand(text, index, context, self.vocabulary)
-        answer, new_context = self._dispatch(index, understanding, context)
+        # A question with no conversation behind it is answered the same for everyone today.
+        key = self._cache.key(index.revision, self._today(), text) if context == Context() else None
+        cached = self._cache.get(key) if key is not None else None
+        if cached is not None:
+            answer, new_context = cached
+        else:
+            understanding = understand(text, index, context, self.vocabulary)
+            answer, new_context = self._dispatch(index, understanding, context)
+            if key is not None:
+                self._cache.put(key, answer, new_context)
         if user:
             self.conversations.put(user, new_context.updated(turns=context.turns + 1))
         return answer

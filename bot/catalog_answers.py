@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,8 @@ _GENERIC_WORDS = (
     "情况",
     "在哪",
 )
+# Every character pair inside a generic word: such a pair names no item.
+_GENERIC_PAIRS = frozenset(word[i : i + 2] for word in _GENERIC_WORDS for i in range(len(word) - 1))
 _SPELT_OUT = (("经适房", "经济适用住房"), ("公租房", "公共租赁住房"), ("廉租房", "廉租住房"))
 
 
@@ -68,10 +71,13 @@ def find_item(catalog: Catalog, text: str) -> CatalogItem | None:
     """
     for short, full in _SPELT_OUT:
         text = text.replace(short, full)
+    pairs = _bigrams(text)
     best: tuple[float, CatalogItem] | None = None
     for item in catalog.items:
         names = [item.second_level, *item.aliases, *item.topics]
-        score = max((_name_score(name, text) for name in names if len(name) >= 2), default=0.0)
+        score = max(
+            (_name_score(name, text, pairs) for name in names if len(name) >= 2), default=0.0
+        )
         if item.second_level in text:
             score = 100.0 + len(item.second_level)
         if score >= _ITEM_MATCH and (best is None or score > best[0]):
@@ -79,21 +85,27 @@ def find_item(catalog: Catalog, text: str) -> CatalogItem | None:
     return best[1] if best else None
 
 
-def _bigrams(text: str) -> set[str]:
+def _bigrams(text: str) -> frozenset[str]:
     pairs = {text[i : i + 2] for i in range(len(text) - 1)}
     # Housing types and the words every item shares (公开, 信息) name no item.
-    return {p for p in pairs if not any(p in word for word in _GENERIC_WORDS)}
+    return frozenset(p for p in pairs if p not in _GENERIC_PAIRS)
 
 
-def _name_score(name: str, text: str) -> float:
-    """Share of the name's character pairs the question holds (0..100); a longer name matched
-    says more, and a short name counts only when written out in full."""
+@functools.lru_cache(maxsize=4096)
+def _name_bigrams(name: str) -> frozenset[str]:
+    """_bigrams of a catalog name: the catalog's names are few and asked about every time."""
+    return _bigrams(name)
+
+
+def _name_score(name: str, text: str, pairs: frozenset[str]) -> float:
+    """Share of the name's character pairs the question (text, its pairs) holds (0..100); a
+    longer name matched says more, and a short name counts only when written out in full."""
     if len(name) <= _EXACT_NAME_LENGTH:
         return 100.0 * min(len(name), 3) / 3 if name in text else 0.0
-    wanted = _bigrams(name)
+    wanted = _name_bigrams(name)
     if not wanted:
         return 0.0
-    share = len(wanted & _bigrams(text)) / len(wanted)
+    share = len(wanted & pairs) / len(wanted)
     score = 100.0 * share * min(len(name), _SPECIFIC_NAME_LENGTH) / _SPECIFIC_NAME_LENGTH
     for short, full in _SPELT_OUT:
         if short in name or full in name:

@@ -89,8 +89,10 @@ class Reading:
 
 def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
     found = set()
+    patterns = vocabulary.cue_patterns
     for intent in Intent:
-        if any(cue in text for cue in vocabulary.cues(intent.value)):
+        pattern = patterns.get(intent.value)
+        if pattern is not None and pattern.search(text):
             found.add(intent)
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +31,15 @@ class Vocabulary:
     def cues(self, intent: str) -> tuple[str, ...]:
         """The cue words of an intent (empty for an unknown intent)."""
         return self.intents.get(intent, ())
+
+    @cached_property
+    def cue_patterns(self) -> dict[str, re.Pattern[str]]:
+        """One pattern per intent matching any of its cue words (one scan, not one per cue)."""
+        return {
+            intent: re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)))
+            for intent, cues in self.intents.items()
+            if cues
+        }
 
 
 def _read(name: str, folder: Path | None) -> str:
