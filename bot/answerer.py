@@ -14,7 +14,7 @@ from datetime import date
 
 from bot import phrases
 from bot.answer import Answer, AnswerKind, Source
-from bot.answer_cache import AnswerCache
+from bot.answer_cache import AnswerCache, CacheKey
 from bot.catalog_answers import CATALOG_TITLE, catalog_reply
 from bot.compose import contact_sentence, finish, sources_of
 from bot.conversation import Context, Conversations, ConversationStore
@@ -137,8 +137,7 @@ class Answerer:
         """The reply to one message from one resident (user '' has no conversation)."""
         index = self._index()
         context = self.conversations.get(user) if user else Context()
-        # A question with no conversation behind it is answered the same for everyone today.
-        key = self._cache.key(index.revision, self._today(), text) if context == Context() else None
+        key = self._cache_key(index, text, context)
         cached = self._cache.get(key) if key is not None else None
         if cached is not None:
             answer, new_context = cached
@@ -147,9 +146,33 @@ class Answerer:
             answer, new_context = self._dispatch(index, understanding, context)
             if key is not None:
                 self._cache.put(key, answer, new_context)
+        self._remember(user, context, new_context)
+        return answer
+
+    def answer_from_memory(self, text: str, user: str = "") -> Answer | None:
+        """answer(), but only when it is remembered (microseconds); None otherwise.
+
+        Lets a server answer repeats on its event loop and send only new questions to a thread.
+        """
+        index = self._index()
+        context = self.conversations.get(user) if user else Context()
+        key = self._cache_key(index, text, context)
+        cached = self._cache.get(key) if key is not None else None
+        if cached is None:
+            return None
+        answer, new_context = cached
+        self._remember(user, context, new_context)
+        return answer
+
+    def _cache_key(self, index: SearchIndex, text: str, context: Context) -> CacheKey | None:
+        # A question with no conversation behind it is answered the same for everyone today.
+        if context != Context():
+            return None
+        return self._cache.key(index.revision, self._today(), text)
+
+    def _remember(self, user: str, context: Context, new_context: Context) -> None:
         if user:
             self.conversations.put(user, new_context.updated(turns=context.turns + 1))
-        return answer
 
     def _derived_for(self, index: SearchIndex) -> _Derived:
         derived = self._derived

@@ -87,3 +87,11 @@ def test_the_oldest_answers_go_first_when_full() -> None:
     for text in ("一", "二", "三"):
         cache.put((1, TODAY, text), answer, Context())
     assert len(cache) == 2 and cache.get((1, TODAY, "一")) is None
+
+
+def test_answer_from_memory_only_knows_what_was_answered(answerer: Answerer) -> None:
+    assert answerer.answer_from_memory("年审需要带什么材料", "first") is None
+    answered = answerer.answer("年审需要带什么材料", "first")
+    assert answerer.answer_from_memory("年审需要带什么材料", "second") == answered
+    # The second resident's conversation now follows that answer like any other.
+    assert answerer.answer_from_memory("年审需要带什么材料", "second") is None
