@@ -91,6 +91,7 @@ _WHEN_PUBLISHED = re.compile(
     r"(啥时候|什么时候|哪天|几号|何时)[^，。?？]{0,4}(公示|公布|发布|贴出|出来)|(公示|公布|发布)[^，。]{0,3}(啥时候|什么时候|哪天)"
 )
 _PRICE_WORDS = ("租金", "房租", "价格", "标准", "多少钱", "售价")
+_CALCULATION_WORDS = ("标准", "咋算", "怎么算", "如何计算", "怎么计算")
 _CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
 # Project lists answer a question about building unless a passage covers this much more of it.
 _ROWS_MARGIN = 0.2
@@ -222,10 +223,11 @@ class Answerer:
             lines, _ = latest_notices(index)
             answer = finish(index, lines, kind=AnswerKind.ANSWERED, intent=intent.value)
             return answer, Context(intent=intent.value)
-        if intent in (Intent.LISTING, Intent.ELIGIBILITY, Intent.GENERAL) and _asks_about_change(
-            u.text
+        if intent in (Intent.LISTING, Intent.ELIGIBILITY, Intent.GENERAL) and (
+            _asks_about_change(u.text) or _asks_how_priced(u.text)
         ):
-            # "租金又涨了？/标准调整了吗" asks about a decision, not today's listing or the rules.
+            # "租金又涨了？/标准调整了吗/租金咋算" asks about a decision, not today's listing or
+            # the rules.
             return self._documents(index, u, context, Intent.NOTICES)
         if intent == Intent.LISTING:
             return self._listing(index, u, context)
@@ -445,6 +447,11 @@ class Answerer:
 def _asks_about_change(text: str) -> bool:
     """True for a question whether a rent or price changed (涨了, 调整了吗, 新标准)."""
     return any(w in text for w in _CHANGE_WORDS) and any(w in text for w in _PRICE_WORDS)
+
+
+def _asks_how_priced(text: str) -> bool:
+    """True for a question how the rent or price is set (租金标准, 租金咋算)."""
+    return any(w in text for w in _CALCULATION_WORDS) and any(w in text for w in _PRICE_WORDS)
 
 
 def _topic_terms(found: Found | None) -> str:

@@ -52,6 +52,9 @@ _LIST_REQUEST = re.compile(
 )
 _OTHERS_ID = re.compile(r"(身份证号|身份证号码|证件号)(是多少|多少|发我|给我|告诉我)")
 # Cue sets that change the subject even in a short follow-up.
+# Words of working something out: about a price when one is named, else about eligibility.
+_CALCULATION_CUES = frozenset({"标准", "咋算", "怎么算"})
+_PRICE_WORDS = ("租金", "房租", "多少钱", "价格", "售价", "一平", "每平")
 _NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
 _SPECIFIC_INFORMATION = frozenset(
     {Intent.CATALOG, Intent.SIGNING, Intent.LOTTERY, Intent.MATERIALS, Intent.ELIGIBILITY}
@@ -94,6 +97,11 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
         pattern = patterns.get(intent.value)
         if pattern is not None and pattern.search(text):
             found.add(intent)
+    if Intent.ELIGIBILITY in found and any(word in text for word in _PRICE_WORDS):
+        # "租金咋算", "租金标准": how the rent is worked out, not who qualifies.
+        other_cues = [c for c in vocabulary.cues("eligibility") if c not in _CALCULATION_CUES]
+        if not any(cue in text for cue in other_cues):
+            found.discard(Intent.ELIGIBILITY)
     return found
 
 

@@ -42,7 +42,19 @@ def normalize_text(text: str) -> str:
 
 def load_domain_words() -> list[str]:
     """The packaged domain dictionary (userdict.txt), words only."""
-    return [line.split()[0] for line in _data_lines("userdict.txt")]
+    return [word for word, _ in load_domain_dictionary()]
+
+
+def load_domain_dictionary() -> list[tuple[str, int | None]]:
+    """The packaged domain dictionary: each word with its frequency where one is given.
+
+    A frequency makes a word win over a neighbour's split (这回 over 这/回放 in 这回放出来).
+    """
+    entries: list[tuple[str, int | None]] = []
+    for line in _data_lines("userdict.txt"):
+        word, *rest = line.split()
+        entries.append((word, int(rest[0]) if rest and rest[0].isdigit() else None))
+    return entries
 
 
 def load_term_synonyms() -> dict[str, str]:
@@ -88,6 +100,9 @@ class DomainTokenizer:
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
         self.domain_words: frozenset[str] = frozenset()
         self.add_words(load_domain_words())
+        for word, frequency in load_domain_dictionary():
+            if frequency is not None:
+                self._jieba.add_word(normalize_text(word), frequency)
         self.add_words(self.folding)
         self.add_words(extra_words)
 

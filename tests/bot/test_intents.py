@@ -84,6 +84,10 @@ def test_every_common_greeting_and_thanks(
         ("还有房源吗", Intent.LISTING),
         ("两居室租金多少", Intent.LISTING),
         ("60平左右的有吗", Intent.LISTING),
+        # Working out a price is not eligibility; working out one's own area is.
+        ("一平米租金咋算", Intent.LISTING),
+        ("住房面积咋算", Intent.ELIGIBILITY),
+        ("租金按什么标准，我这条件能申请不", Intent.ELIGIBILITY),
         ("安康小区在哪", Intent.LISTING),
         ("最近有什么公告", Intent.NOTICES),
         ("最新通知", Intent.NOTICES),

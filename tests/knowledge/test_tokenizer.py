@@ -60,10 +60,27 @@ def test_plain_jieba_would_split_the_domain_word() -> None:
         ("住房和城乡建设管理局", "住建局"),
         ("户口本", "户口簿"),
         ("最低生活保障", "低保"),
+        ("一平米多少钱", "平方米"),
+        ("出去打工", "务工"),
     ],
 )
 def test_variants_fold_to_one_term(tokenizer: DomainTokenizer, text: str, term: str) -> None:
     assert term in tokenizer.terms(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "not_cut"),
+    [
+        # A frequency in userdict.txt makes 这回 win over jieba's 这/回放 (replay).
+        ("朝阳新居这回放出来多少套", "这回", "回放"),
+        ("这批放出多少房", "这批", "批"),
+    ],
+)
+def test_dictionary_frequencies_decide_between_cuts(
+    tokenizer: DomainTokenizer, text: str, kept: str, not_cut: str
+) -> None:
+    tokens = tokenizer.cut(text)
+    assert kept in tokens and not_cut not in tokens
 
 
 def test_the_material_and_the_question_meet_on_the_same_term(tokenizer: DomainTokenizer) -> None:
