@@ -110,8 +110,6 @@ def test_signing_notice(ask: Ask, question: str, present: list[str]) -> None:
 
 
 @pytest.mark.parametrize("question", ["公租房租金标准是多少", "租金又涨了？", "租金标准"])
-    "question", ["公租房租金标准是多少", "租金又涨了？", "一平米租金咋算", "租金标准"]
-)
 def test_the_adopted_decision_wins_over_its_draft(ask: Ask, question: str) -> None:
     answer = ask(question)
     assert_answered(answer, ["4.2", "3.6"], ["4.8", "拟"])
