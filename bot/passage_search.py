@@ -62,6 +62,9 @@ _RESTATED_CONCERN = re.compile(
     r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
 )
 _RESTATED_PENALTY = 1.0
+# A restatement covering this much of the question marks its document as the answer.
+_CONCERN_MATCH = 0.8
+_CONCERN_DOCUMENT_BOOST = 0.3
 _OTHER_TYPE_PENALTY = 0.6
 _LOCAL_WEIGHT = 0.5
 _BM25_WEIGHT = 0.5
@@ -220,7 +223,8 @@ def _expansion_terms(tokenizer: DomainTokenizer, expansions: Iterable[str]) -> l
         if expansion.startswith(FEATURE_PREFIX):
             found.append(expansion)
         else:
-            found.extend(tokenizer.terms_of_phrase(expansion))
+            # The words themselves, not their parts: 变更承租人 must not be met by any 承租人.
+            found.extend(group[0] for group in tokenizer.term_groups(expansion) if group)
     return found
 
 
@@ -328,8 +332,33 @@ def search_passages(
             # A section about another housing type (经适房 选房 when 公租房 was asked).
             score -= _OTHER_TYPE_PENALTY
         scored.append(ScoredPassage(hit, score, cover))
+    scored = _answers_of_restated_concerns(scored)
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored[:limit]
+
+
+def _answers_of_restated_concerns(scored: list[ScoredPassage]) -> list[ScoredPassage]:
+    """A response that restates the question ("有住户留言询问……") answers it further down:
+    its restatement is no answer, but it tells which document does, so that document's other
+    passages come forward."""
+    concerned = {
+        s.entry.doc.document_id
+        for s in scored
+        if s.entry.doc is not None
+        and s.coverage >= _CONCERN_MATCH
+        and restates_concern(s.entry.text)
+    }
+    if not concerned:
+        return scored
+    kept = []
+    for candidate in scored:
+        doc = candidate.entry.doc
+        if doc is not None and doc.document_id in concerned:
+            if restates_concern(candidate.entry.text):
+                continue
+            candidate = replace(candidate, score=candidate.score + _CONCERN_DOCUMENT_BOOST)
+        kept.append(candidate)
+    return kept
 
 
 def restates_concern(text: str) -> bool:

@@ -88,6 +88,9 @@ def test_every_common_greeting_and_thanks(
         ("一平米租金咋算", Intent.LISTING),
         ("住房面积咋算", Intent.ELIGIBILITY),
         ("租金按什么标准，我这条件能申请不", Intent.ELIGIBILITY),
+        # A sitting tenant asking to keep the flat is not applying for one.
+        ("合同上是他名字，这房子俺还能住不", Intent.PROCEDURE),
+        ("俺这情况能住公租房不", Intent.ELIGIBILITY),
         ("安康小区在哪", Intent.LISTING),
         ("最近有什么公告", Intent.NOTICES),
         ("最新通知", Intent.NOTICES),

@@ -57,6 +57,24 @@ MATERIAL = Material(
                 ),
             ],
         ),
+        _document(
+            3,
+            "【主动回应】关于公租房变更承租人有关问题的回应",
+            41,
+            [
+                (
+                    "",
+                    "近来，有承租户留言询问“老伴去世了，合同上是他的名字，房子还能接着住吗”。"
+                    "现回应如下：",
+                ),
+                (
+                    "一、承租人去世怎么办",
+                    "承租人死亡的，共同居住的家庭成员符合保障条件的，可以自情况发生之日起30日内"
+                    "申请变更承租人，重新签订租赁合同。",
+                ),
+                ("二、不能私下换房", "承租人之间私自调换、转借公租房的，解除租赁合同。"),
+            ],
+        ),
     ),
 )
 
@@ -76,3 +94,11 @@ def test_leaving_to_work_elsewhere_gets_the_rule_and_the_advice(
     text = answerer.answer(question).text
     assert "6个月" in text, text
     assert "报备" in text, text
+
+
+def test_a_response_that_restates_the_question_answers_with_what_follows(
+    answerer: Answerer,
+) -> None:
+    text = answerer.answer("老伴没了，合同上是他名字，这房子俺还能住不").text
+    assert "30日" in text and "变更承租人" in text, text
+    assert "留言询问" not in text, text
