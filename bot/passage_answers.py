@@ -25,7 +25,7 @@ _MIN_GROUPS = 2
 _MAX_GROUPS = 6
 _GROUP_LINE_CHARS = 110
 _REPEATED_QUESTION = 0.8
-_SHORT_SECTION_LINES = 5
+_SHORT_SECTION_LINES = 8
 # Other questions get a list whole only when it is this short.
 _SHORT_LIST_ITEMS = 8
 _SHORT_LINE_CHARS = 60
@@ -90,25 +90,41 @@ def quote_for(
         best.entry.kind == QA or best.entry.text.startswith(("问：", "问:"))
     )
     extras = _MAX_EXTRA_PASSAGES if repeated else 0
-    for candidate in ranked[1:]:
-        if extras >= _MAX_EXTRA_PASSAGES or candidate.entry in chosen:
-            continue
-        candidate_terms = index.terms_of(candidate.hit)
-        combined = covered | candidate_terms
-        gain = coverage(index, query, combined) - score
-        same_document = candidate.entry.doc is not None and candidate.entry.doc == best.entry.doc
-        # A passage from elsewhere must bring something asked about, not only a date or a place
-        # (any notice has those).
-        if same_document:
-            wanted = gain >= _EXTRA_MIN_GAIN_SAME_DOCUMENT
-        else:
-            wanted = gain >= _EXTRA_MIN_GAIN and _adds_content(query, covered, candidate_terms)
-        if wanted:
-            chosen.append(candidate.entry)
-            covered = combined
-            score += gain
-            extras += 1
+    while extras < _MAX_EXTRA_PASSAGES:
+        # Each extra is the candidate that adds most of what is still missing (earlier ranked
+        # first among equals), not merely the first that adds something.
+        best_gain, pick = 0.0, None
+        for candidate in ranked[1:]:
+            if candidate.entry in chosen:
+                continue
+            candidate_terms = index.terms_of(candidate.hit)
+            gain = coverage(index, query, covered | candidate_terms) - score
+            if gain > best_gain and _wanted(query, best, candidate, covered, candidate_terms, gain):
+                best_gain, pick = gain, (candidate, candidate_terms)
+        if pick is None:
+            break
+        chosen.append(pick[0].entry)
+        covered = covered | pick[1]
+        score += best_gain
+        extras += 1
     return Quote(tuple(chosen), min(score, 1.0), lead)
+
+
+def _wanted(
+    query: Query,
+    best: ScoredPassage,
+    candidate: ScoredPassage,
+    covered: frozenset[str],
+    terms: frozenset[str],
+    gain: float,
+) -> bool:
+    """Whether a candidate adds enough to be quoted beside the best passage."""
+    doc = candidate.entry.doc
+    if doc is not None and doc == best.entry.doc:
+        return gain >= _EXTRA_MIN_GAIN_SAME_DOCUMENT
+    # A passage from elsewhere must bring something asked about, not only a date or a place
+    # (any notice has those).
+    return gain >= _EXTRA_MIN_GAIN and _adds_content(query, covered, terms)
 
 
 def _adds_content(query: Query, covered: frozenset[str], terms: frozenset[str]) -> bool:

@@ -58,6 +58,8 @@ _FAQ_BONUS = 0.5
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 _CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _LONE_TERM_WEIGHT = 0.25
+# A concept met only by a part of its word (保障 for 住房保障股) is this much covered.
+_PART_CREDIT = 0.5
 _RESTATED_CONCERN = re.compile(
     r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
 )
@@ -83,6 +85,9 @@ class Query:
     boost_terms: tuple[str, ...]
     # concept_weight() of each concept, computed once per question.
     weights: tuple[float, ...] = ()
+    # Per concept, the alternatives that are the word itself or an expansion of it; the rest
+    # are its parts (住房保障股 → 保障), which find it but only half cover it.
+    primary: tuple[frozenset[str], ...] = ()
 
     @property
     def search_terms(self) -> list[str]:
@@ -145,6 +150,7 @@ def build_query(
     """
     tokenizer = index.tokenizer
     concepts: list[tuple[str, frozenset[str]]] = []
+    primary: list[frozenset[str]] = []
     seen: set[str] = set()
     # 能不能 / 是不是 frame a question; their words (不能, 不是) would read as content.
     framed = _QUESTION_FRAMES.sub(" ", _FIGURES.sub(" ", text))
@@ -162,16 +168,21 @@ def build_query(
             continue
         seen.update(group)
         alternatives = set(group)
+        own = {term}
         if len(term) == 2 and term.endswith(_LOCATIVES) and index.idf(term) == 0:
             alternatives.add(term[0])
+            own.add(term[0])
         for phrase, expansions in present:
             # A one-character phrase (建, 车, 卖) expands only that word, not words holding it.
             inside = term in phrase or (phrase in term and len(phrase) > 1)
             if inside:
-                alternatives.update(
+                expanded = [
                     t for t in _expansion_terms(tokenizer, expansions) if t[:1] != FEATURE_PREFIX
-                )
+                ]
+                alternatives.update(expanded)
+                own.update(expanded)
         concepts.append((term, frozenset(alternatives)))
+        primary.append(frozenset(own))
     for phrase, expansions in present:
         asks_feature = all(e.startswith(FEATURE_PREFIX) for e in expansions)
         # A question word (在哪, 几点) is its own concept even inside a longer word (在哪办公).
@@ -179,9 +190,10 @@ def build_query(
             extra = frozenset(_expansion_terms(tokenizer, expansions))
             if extra:
                 concepts.append((phrase, extra))
+                primary.append(extra)
     boosts = tuple(t for b in boost_terms for t in tokenizer.terms_of_phrase(b) if t not in seen)
     weights = tuple(concept_weight(index, term, alternatives) for term, alternatives in concepts)
-    return Query(tuple(concepts), boosts, weights)
+    return Query(tuple(concepts), boosts, weights, tuple(primary))
 
 
 def _join_single_characters(
@@ -249,12 +261,15 @@ def concept_weight(index: SearchIndex, term: str, alternatives: frozenset[str]) 
 def coverage(index: SearchIndex, query: Query, terms: frozenset[str]) -> float:
     """Share of the query's concept weight present in terms."""
     weights = query.weights or tuple(concept_weight(index, t, a) for t, a in query.concepts)
+    primary = query.primary or tuple(a for _, a in query.concepts)
     total = 0.0
     covered = 0.0
-    for (_, alternatives), weight in zip(query.concepts, weights, strict=True):
+    for (_, alternatives), own, weight in zip(query.concepts, primary, weights, strict=True):
         total += weight
-        if alternatives & terms:
+        if own & terms:
             covered += weight
+        elif alternatives & terms:
+            covered += weight * _PART_CREDIT
     return covered / total if total else 0.0
 
 
