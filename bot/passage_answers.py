@@ -12,7 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.passage_search import Query, ScoredPassage, coverage
+from bot.passage_search import (
+    DRAFT_ITEMS,
+    Query,
+    ScoredPassage,
+    coverage,
+    restates_concern,
+)
 from knowledge.features import FEATURE_PREFIX
 from knowledge.index import PASSAGE, QA, Entry, SearchIndex
 
@@ -32,6 +38,8 @@ _SHORT_LINE_CHARS = 60
 # An extra passage must add this much coverage (less when it is from the same document).
 _EXTRA_MIN_GAIN = 0.15
 _EXTRA_MIN_GAIN_SAME_DOCUMENT = 0.08
+# A longer document's other passages are not all weighed as extras (a 100k-word regulation).
+_MAX_DOCUMENT_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,11 @@ def _is_list_member(entry: Entry, siblings: Sequence[Entry]) -> bool:
     numbered = sum(1 for s in siblings if s.text[:1].isdigit() or s.text.startswith(("（", "-")))
     if len(siblings) > 1 and numbered >= len(siblings) - 1:
         return True
-    # A small section of short lines (office hours: morning, summer, winter) reads as one.
+    return _is_short_section(siblings)
+
+
+def _is_short_section(siblings: Sequence[Entry]) -> bool:
+    """A small section of short lines (office hours: morning, summer, winter) reads as one."""
     return len(siblings) <= _SHORT_SECTION_LINES and all(
         len(s.text) <= _SHORT_LINE_CHARS for s in siblings
     )
@@ -90,41 +102,80 @@ def quote_for(
         best.entry.kind == QA or best.entry.text.startswith(("问：", "问:"))
     )
     extras = _MAX_EXTRA_PASSAGES if repeated else 0
+    candidates = _extra_candidates(index, ranked) if extras < _MAX_EXTRA_PASSAGES else []
     while extras < _MAX_EXTRA_PASSAGES:
         # Each extra is the candidate that adds most of what is still missing (earlier ranked
         # first among equals), not merely the first that adds something.
         best_gain, pick = 0.0, None
-        for candidate in ranked[1:]:
-            if candidate.entry in chosen:
+        for entry, terms in candidates:
+            if entry in chosen:
                 continue
-            candidate_terms = index.terms_of(candidate.hit)
-            gain = coverage(index, query, covered | candidate_terms) - score
-            if gain > best_gain and _wanted(query, best, candidate, covered, candidate_terms, gain):
-                best_gain, pick = gain, (candidate, candidate_terms)
+            gain = coverage(index, query, covered | terms) - score
+            if gain > best_gain and _wanted(query, best.entry, entry, covered, terms, gain):
+                best_gain, pick = gain, (entry, terms)
         if pick is None:
             break
-        chosen.append(pick[0].entry)
-        covered = covered | pick[1]
-        score += best_gain
+        added = _whole_short_section(index, pick[0])
+        chosen.extend(entry for entry in added if entry not in chosen)
+        covered = covered | pick[1] | _terms_of(index, added)
+        score = coverage(index, query, covered)
         extras += 1
     return Quote(tuple(chosen), min(score, 1.0), lead)
 
 
+def _whole_short_section(index: SearchIndex, entry: Entry) -> list[Entry]:
+    """An extra passage with the rest of its section when that section reads as one (office
+    hours: morning, summer, winter), else the passage alone."""
+    siblings = _siblings(index, entry)
+    if len(siblings) > 1 and _is_short_section(siblings):
+        return siblings
+    return [entry]
+
+
+def _extra_candidates(
+    index: SearchIndex, ranked: Sequence[ScoredPassage]
+) -> list[tuple[Entry, frozenset[str]]]:
+    """The other passages found, then the rest of the best passage's document: a guide's
+    address section answers "在哪" beside its hours even when the search did not bring it up."""
+    found = [(c.entry, index.terms_of(c.hit)) for c in ranked[1:]]
+    best = ranked[0].entry
+    if best.doc is None or best.kind != PASSAGE:
+        return found
+    seen = {id(entry) for entry, _ in found} | {id(best)}
+    same_document = index.document_passages(best.doc.document_id)
+    if len(same_document) > _MAX_DOCUMENT_CANDIDATES:
+        return found
+    found.extend(
+        (entry, index.terms_of_entry(entry))
+        for entry in same_document
+        # A response's restatement of the question is no answer to it.
+        if id(entry) not in seen and not restates_concern(entry.text)
+    )
+    return found
+
+
 def _wanted(
     query: Query,
-    best: ScoredPassage,
-    candidate: ScoredPassage,
+    best: Entry,
+    entry: Entry,
     covered: frozenset[str],
     terms: frozenset[str],
     gain: float,
 ) -> bool:
     """Whether a candidate adds enough to be quoted beside the best passage."""
-    doc = candidate.entry.doc
-    if doc is not None and doc == best.entry.doc:
+    doc = entry.doc
+    if _is_draft(entry) and not _is_draft(best):
+        # A draft for comment beside a decision would give superseded figures as current.
+        return False
+    if doc is not None and doc == best.doc:
         return gain >= _EXTRA_MIN_GAIN_SAME_DOCUMENT
     # A passage from elsewhere must bring something asked about, not only a date or a place
     # (any notice has those).
     return gain >= _EXTRA_MIN_GAIN and _adds_content(query, covered, terms)
+
+
+def _is_draft(entry: Entry) -> bool:
+    return entry.doc is not None and entry.doc.item_number in DRAFT_ITEMS
 
 
 def _adds_content(query: Query, covered: frozenset[str], terms: frozenset[str]) -> bool:
@@ -150,16 +201,38 @@ def _terms_of(index: SearchIndex, entries: Sequence[Entry]) -> frozenset[str]:
 def quote_lines(index: SearchIndex, quote: Quote) -> list[str]:
     """The reply lines for a quote: the lead-in once, then each passage."""
     lines: list[str] = []
-    if quote.lead:
-        lines.append(quote.lead)
-    for entry in quote.entries:
-        text = index.render(entry)
-        if not quote.lead:
-            section = _section_label(entry)
+    for number, group in enumerate(_runs_of_one_section(quote.entries)):
+        if number == 0 and quote.lead:
+            lines.append(quote.lead)
+            lines.extend(index.render(entry) for entry in group)
+        elif len(group) > 1:
+            # A whole section quoted beside the first: its title once, then its lines.
+            lines.append(group[0].heading.rsplit(_SEPARATOR, 1)[-1])
+            lines.extend(index.render(entry) for entry in group)
+        else:
+            text = index.render(group[0])
+            section = _section_label(group[0])
             if section and section not in text:
                 text = f"{section}：{text}" if not text.startswith(section) else text
-        lines.append(text)
+            lines.append(text)
     return lines
+
+
+def _runs_of_one_section(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """Consecutive passages of one document under one heading, grouped."""
+    runs: list[list[Entry]] = []
+    for entry in entries:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and entry.heading
+            and entry.heading == last.heading
+            and entry.doc == last.doc
+        ):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    return runs
 
 
 def overview_lines(index: SearchIndex, entry: Entry) -> list[str]:

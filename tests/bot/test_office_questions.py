@@ -36,6 +36,16 @@ _GUIDE = [
         "意见建议、投诉举报可以通过县长信箱、监督举报电话或者到住房保障股当面反映。",
     ),
 ]
+
+
+def _notice(number: int) -> LoadedDocument:
+    """A batch's acceptance notice: its hours crowd the search for office hours."""
+    title = f"关于受理2026年第{number}批公共租赁住房申请的公告"
+    info = DocumentInfo(1 + number, 1 + number, title, date(2026, number, 1), 13, "text", "n.md")
+    hours = f"2026年{number}月1日至{number}月20日（法定工作日），上午8:30—12:00，下午14:30—17:30。"
+    return LoadedDocument(info, (("一、受理时间", hours), ("二、受理地点", "各社区居委会。")))
+
+
 MATERIAL = Material(
     1,
     (
@@ -43,6 +53,7 @@ MATERIAL = Material(
             DocumentInfo(1, 1, "某县住房保障办事指南", date(2026, 1, 6), None, "text", "a.txt"),
             tuple(_GUIDE),
         ),
+        *(_notice(number) for number in range(1, 11)),
     ),
 )
 
@@ -59,7 +70,11 @@ def answerer(index: SearchIndex, catalog: Catalog) -> Answerer:
 
 @pytest.mark.parametrize(
     "question",
-    ["想去住房保障股当面问问，下午几点开门，地方在哪", "住房保障股在哪办公？下午几点上班"],
+    [
+        "想去住房保障股当面问问，下午几点开门，地方在哪",
+        "住房保障股在哪办公？下午几点上班",
+        "县住建局在哪办公？下午几点上班",
+    ],
 )
 def test_where_and_when_get_the_address_and_the_whole_timetable(
     answerer: Answerer, question: str
