@@ -156,6 +156,16 @@ def build_query(
     framed = _QUESTION_FRAMES.sub(" ", _FIGURES.sub(" ", text))
     # The expansion phrases this question holds (looked up once, not per word).
     present = [(p, e) for p, e in vocabulary.expansions.items() if p in text]
+    # A longer phrase that asks for no feature speaks for its words: 多少天 asks for a time,
+    # not for 多少 (money).
+    present = [
+        (p, e)
+        for p, e in present
+        if not any(
+            p != q and p in q and not any(x.startswith(FEATURE_PREFIX) for x in f)
+            for q, f in present
+        )
+    ]
     question_words = [p for p, e in present if all(x.startswith(FEATURE_PREFIX) for x in e)]
     meaningful = vocabulary.single_character_expansions
     groups = _join_single_characters(
