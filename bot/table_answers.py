@@ -18,7 +18,7 @@ from knowledge.index import ROW, Entry, Hit, SearchIndex
 # Items whose tables list projects (plans, starts, completions, facilities).
 PROJECT_ITEMS = frozenset({6, 7, 8, 9, 10, 11, 12})
 _ADDRESS_WORDS = ("在哪", "地址", "位置", "哪儿", "什么地方")
-_COMPLETION_WORDS = ("哪年", "盖好", "建好", "竣工", "建成", "什么时候建", "交房")
+_COMPLETION_WORDS = ("哪年", "盖好", "建好", "竣工", "交工", "完工", "建成", "什么时候建", "交房")
 _MAX_PROJECT_ROWS = 5
 
 

@@ -62,6 +62,7 @@ def test_plain_jieba_would_split_the_domain_word() -> None:
         ("最低生活保障", "低保"),
         ("一平米多少钱", "平方米"),
         ("出去打工", "务工"),
+        ("啥时候交工的", "竣工"),
     ],
 )
 def test_variants_fold_to_one_term(tokenizer: DomainTokenizer, text: str, term: str) -> None:
