@@ -58,6 +58,7 @@ _PRICE_WORDS = ("租金", "房租", "多少钱", "价格", "售价", "一平", "
 # Words of a tenancy already held: with them, "还能住" asks about keeping the flat.
 _TENANT_CUES = frozenset({"能住"})
 _TENANCY_WORDS = ("合同", "这房子", "这套房", "承租", "住着", "现在住", "继续住", "租的这")
+_PRIVATE_LANDLORD_WORDS = ("房东", "房主")
 _NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
 _SPECIFIC_INFORMATION = frozenset(
     {Intent.CATALOG, Intent.SIGNING, Intent.LOTTERY, Intent.MATERIALS, Intent.ELIGIBILITY}
@@ -105,6 +106,9 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
         other_cues = [c for c in vocabulary.cues("eligibility") if c not in _CALCULATION_CUES]
         if not any(cue in text for cue in other_cues):
             found.discard(Intent.ELIGIBILITY)
+    if Intent.SIGNING in found and any(word in text for word in _PRIVATE_LANDLORD_WORDS):
+        # "房东不给签合同": the contract of a flat rented privately, not a 公租房 signing.
+        found.discard(Intent.SIGNING)
     if Intent.ELIGIBILITY in found and any(word in text for word in _TENANCY_WORDS):
         # "合同上是他名字，这房子俺还能住不": a sitting tenant asks about keeping the flat.
         other_cues = [c for c in vocabulary.cues("eligibility") if c not in _TENANT_CUES]

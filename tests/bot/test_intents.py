@@ -91,6 +91,9 @@ def test_every_common_greeting_and_thanks(
         # A sitting tenant asking to keep the flat is not applying for one.
         ("合同上是他名字，这房子俺还能住不", Intent.PROCEDURE),
         ("俺这情况能住公租房不", Intent.ELIGIBILITY),
+        # A landlord's contract is a private rental's, not a 公租房 signing.
+        ("租的房子房东不给签合同，材料咋弄", Intent.MATERIALS),
+        ("签合同要带什么材料", Intent.SIGNING),
         ("安康小区在哪", Intent.LISTING),
         ("最近有什么公告", Intent.NOTICES),
         ("最新通知", Intent.NOTICES),
