@@ -29,6 +29,11 @@ _GUIDE = [
     (_WHEN, "冬季作息（10月1日至次年4月30日）14:30—17:30"),
     (_WHEN, "周六、周日和法定节假日休息；国家调休上班日正常办公。"),
     (_WHEN, "公租房、租赁补贴申请按批次集中受理，具体日期以申请受理公告为准。"),
+    ("四、到哪看公开信息", "（一）政府网站：县政府门户网站“保障性住房”专栏；"),
+    (
+        "四、到哪看公开信息",
+        "（二）政务服务中心：一楼政府信息公开查阅室，可免费查阅、复印公示材料；",
+    ),
     ("四、到哪看公开信息", "（三）社区公示栏：各社区居委会公示栏，审核结果同步张贴；"),
     ("五、其他事项", "（五）房屋报修：所住小区物业服务中心。"),
     (
@@ -93,3 +98,13 @@ def test_a_part_of_a_word_covers_it_only_half(index: SearchIndex) -> None:
     whole = coverage(index, query, frozenset({"住房保障股"}))
     part = coverage(index, query, frozenset({"保障"}))
     assert whole == 1.0 and 0 < part < whole
+
+
+@pytest.mark.parametrize(
+    "question", ["家里没电脑也没智能手机，公示的名单去哪看", "俺不会上网，公示在哪能看到"]
+)
+def test_residents_without_internet_are_told_where_to_read_in_person(
+    answerer: Answerer, question: str
+) -> None:
+    text = answerer.answer(question).text
+    assert "查阅室" in text and "公示栏" in text, text
