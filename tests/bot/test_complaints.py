@@ -15,7 +15,9 @@ from bot.compose import with_ticket
 from bot.conversation import Conversations
 from knowledge.catalog import Catalog
 from knowledge.index import SearchIndex
-from tests.bot.conftest import REPORT_PHONE, TODAY, Ask
+from knowledge.material import DocumentInfo, LoadedDocument, Material
+from knowledge.tokenizer import DomainTokenizer
+from tests.bot.conftest import MATERIAL, REPORT_PHONE, TODAY, Ask
 
 
 @pytest.mark.parametrize(
@@ -117,3 +119,30 @@ def test_an_answered_question_is_not_flagged(ask: Ask, question: str) -> None:
     answer = ask(question)
     assert not answer.needs_review
     assert not answer.needs_ticket
+
+
+def _lottery_notice() -> Material:
+    """The bureau's material with a lottery notice that says how the lottery is supervised."""
+    heading = "七、注意事项"
+    info = DocumentInfo(
+        99, 99, "关于2026年第三批公共租赁住房摇号配租的公告", date(2026, 11, 25), 18, "text", "a.md"
+    )
+    passages = (
+        ("三、摇号程序", "摇号全程由县公证处现场公证，纪检监察人员现场监督，摇号结果当场公布。"),
+        (heading, "（一）8:50以后未签到的，视为放弃本次选房；"),
+        (heading, "（二）摇号配租不收取任何费用，托关系收费的均属诈骗，请拨打监督举报电话举报。"),
+    )
+    return Material(1, (*MATERIAL.documents, LoadedDocument(info, passages)))
+
+
+@pytest.mark.parametrize(
+    "question", ["摇号是不是早就内定好了，年年都是关系户", "摇号有没有黑幕，是不是走后门"]
+)
+def test_a_fairness_concern_is_answered_with_how_the_lottery_is_supervised(
+    tokenizer: DomainTokenizer, catalog: Catalog, question: str
+) -> None:
+    index = SearchIndex.build(_lottery_notice(), tokenizer)
+    answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
+    answer = answerer.answer(question)
+    assert answer.kind == AnswerKind.COMPLAINT
+    assert "公证" in answer.text, answer.text
