@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from bot.normalize import normalize
 from bot.passage_search import build_query
 from bot.vocabulary import load_vocabulary
 from knowledge.index import SearchIndex
 
 
 def concepts(index: SearchIndex, text: str) -> dict[str, frozenset[str]]:
-    return dict(build_query(index, text, load_vocabulary()).concepts)
+    """The concepts of a message as the answerer reads it (normalised: 五年 → 5年)."""
+    return dict(build_query(index, normalize(text), load_vocabulary()).concepts)
 
 
 @pytest.mark.parametrize(
@@ -32,3 +34,15 @@ def test_a_longer_phrase_speaks_for_its_words(
 def test_handing_in_an_application_is_its_acceptance(index: SearchIndex) -> None:
     found = set().union(*concepts(index, "交了申请等多少天能出审核结果").values())
     assert "受理" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("今后五年全县一共要建多少保障房", {"规划", "合计"}),
+        ("未来几年还建公租房吗", {"规划"}),
+    ],
+)
+def test_the_years_ahead_mean_the_plan(index: SearchIndex, text: str, meant: set[str]) -> None:
+    found = set().union(*concepts(index, text).values())
+    assert meant <= found
