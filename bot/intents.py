@@ -58,6 +58,7 @@ _PRICE_WORDS = ("租金", "房租", "多少钱", "价格", "售价", "一平", "
 # Words of a tenancy already held: with them, "还能住" asks about keeping the flat.
 _TENANT_CUES = frozenset({"能住"})
 _TENANCY_WORDS = ("合同", "这房子", "这套房", "承租", "住着", "现在住", "继续住", "租的这")
+_HOUSING_STEPS = frozenset({Intent.ELIGIBILITY, Intent.SIGNING, Intent.LOTTERY, Intent.RESULT})
 _PRIVATE_LANDLORD_WORDS = ("房东", "房主")
 _NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
 _SPECIFIC_INFORMATION = frozenset(
@@ -129,8 +130,9 @@ def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots, cues: set[Int
     if not any(topic in text for topic in vocabulary.out_of_scope):
         return False
     in_scope = any(word in text for word in vocabulary.housing_words)
-    asks_eligibility = Intent.ELIGIBILITY in cues
-    return not (in_scope or slots.projects or slots.housing_type or asks_eligibility)
+    # "签合同那几天我在医院住院": a step of the bureau's own process keeps it in scope.
+    asks_housing = bool(cues & _HOUSING_STEPS)
+    return not (in_scope or slots.projects or slots.housing_type or asks_housing)
 
 
 def read_intent(text: str, slots: Slots, context: Context, vocabulary: Vocabulary) -> Reading:

@@ -64,6 +64,10 @@ _RESTATED_CONCERN = re.compile(
     r"(群众|居民|住户|承租户|承租人|业主|市民|网友)[^。]{0,30}(反映|咨询|询问|留言|来信|提出)"
 )
 _RESTATED_PENALTY = 1.0
+# A table row of totals ("年度：合计；…"), and a year asked about (which row it is then).
+_TOTAL_ROW = re.compile(r"^[^；：:]{1,12}[：:](?:合计|总计|全县合计)[；;]")
+_TOTAL_ROW_BONUS = 0.05
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # A restatement covering this much of the question marks its document as the answer.
 _CONCERN_MATCH = 0.8
 _CONCERN_DOCUMENT_BOOST = 0.3
@@ -322,6 +326,7 @@ def search_passages(
     heading_avoid_terms = _terms(index, focus.heading_avoid) - heading_focus_terms
     asked = frozenset(t for _, alternatives in query.concepts for t in alternatives)
     asks_for_drafts = bool(asked & _DRAFT_WORDS)
+    names_a_year = any(_YEAR.fullmatch(term) for term in asked)
     scored = []
     for hit in hits:
         entry = hit.entry
@@ -343,6 +348,9 @@ def search_passages(
         if restates_concern(entry.text):
             # "近期，有群众反映……" restates the question a response answers further down.
             score -= _RESTATED_PENALTY
+        if not names_a_year and _TOTAL_ROW.match(entry.text):
+            # Rows of one table tie; asked about no year or group, the total row answers.
+            score += _TOTAL_ROW_BONUS
         if intent in NOTICE_INTENTS and entry.doc and entry.doc.published_on and newest:
             age_days = (newest - entry.doc.published_on).days
             score += _RECENCY_WEIGHT * max(0.0, 1 - age_days / 180)

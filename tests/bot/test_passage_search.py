@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.answerer import Answerer
+from bot.conversation import Conversations
 from bot.normalize import normalize
 from bot.passage_search import build_query
 from bot.vocabulary import load_vocabulary
+from knowledge.catalog import Catalog
 from knowledge.index import SearchIndex
+from knowledge.material import DocumentInfo, LoadedDocument, Material
+from knowledge.tokenizer import DomainTokenizer
+from tests.bot.conftest import MATERIAL, TODAY
 
 
 def concepts(index: SearchIndex, text: str) -> dict[str, frozenset[str]]:
@@ -46,3 +54,32 @@ def test_handing_in_an_application_is_its_acceptance(index: SearchIndex) -> None
 def test_the_years_ahead_mean_the_plan(index: SearchIndex, text: str, meant: set[str]) -> None:
     found = set().union(*concepts(index, text).values())
     assert meant <= found
+
+
+def _plan() -> Material:
+    """A plan whose yearly table rows read like the published ones (long, one per year)."""
+    heading = "二、分年度安排"
+    tail = (
+        "；其中：公共租赁住房：{0}；配售型保障性住房：{0}；"
+        "保障性租赁住房：{0}；计划基本建成套数：{0}"
+    )
+    rows = [
+        (heading, f"年度：{year}年；计划开工（筹集）套数：{count}" + tail.format(count // 3))
+        for year, count in ((2026, 300), (2027, 240), (2028, 220))
+    ]
+    rows.append((heading, "年度：合计；计划开工（筹集）套数：760" + tail.format(253)))
+    info = DocumentInfo(
+        1, 1, "某县住房保障“十五五”专项规划摘要", date(2026, 4, 22), 6, "text", "p.md"
+    )
+    return Material(1, (*MATERIAL.documents, LoadedDocument(info, tuple(rows))))
+
+
+@pytest.mark.parametrize(
+    ("question", "row"), [("十五五这五年打算建多少套保障房", "760"), ("2027年计划建多少套", "240")]
+)
+def test_a_plan_table_answers_with_its_total_unless_a_year_is_named(
+    tokenizer: DomainTokenizer, catalog: Catalog, question: str, row: str
+) -> None:
+    index = SearchIndex.build(_plan(), tokenizer)
+    answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
+    assert row in answerer.answer(question).text.splitlines()[0]
