@@ -55,8 +55,12 @@ _INCOME_WORD = re.compile(
 # "一个月"/"每年" between the word and the amount say when, not how much.
 _PERIOD = re.compile(r"每个?月|一个?月|1个?月|每年|一年|1年|每季度")
 _AMOUNT_AFTER_WORD = re.compile(rf"^[^\d。,，;；]{{0,8}}?{_MONEY}")
+# "一个月加起来也就六千块": a few words may stand between the month and the amount, but not a
+# figure, and not money going out (一个月交500房租).
+_SPENDING = r"交|付|花|房租|租金|补贴|还贷|贷款"
 _AMOUNT_IN_A_MONTH = re.compile(
-    rf"(?:每月|每个月|一个月|1个月|一月)\s*{_MONEY}(?=[元块,，。\s]|出头|来|多|$)"
+    r"(?:每月|每个月|一个月|1个月|一月)"
+    rf"(?:(?!{_SPENDING})[^\d。,，;；?？]){{0,8}}?{_MONEY}(?=[元块,，。\s]|出头|来|多|$)"
 )
 _TOGETHER = (
     "总共",

@@ -260,6 +260,8 @@ def test_a_single_person_household_in_the_first_person(text: str) -> None:
         ("月工资两千五", 2500.0, "unknown", False),
         ("年收入5万", 50000.0, "unknown", True),
         ("一年挣3万", 30000.0, "unknown", True),
+        # No income word: a month's amount a few words later is the family's.
+        ("三口人，俩人一个月加起来也就六千块左右", 6000.0, "household", False),
     ],
 )
 def test_income_with_its_scope(text: str, income: float, scope: str, yearly: bool) -> None:
@@ -275,6 +277,8 @@ def test_income_with_its_scope(text: str, income: float, scope: str, yearly: boo
         ("老两口，退休金一个月3000", 3000.0),
         ("低保户，家里3口人，没房", None),
         ("家里的车是12万买的", None),
+        ("一个月交500块房租", None),
+        ("一个月补贴能有300块吗", None),
     ],
 )
 def test_income_is_not_taken_from_other_figures(text: str, income: float | None) -> None:
