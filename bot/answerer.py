@@ -230,7 +230,7 @@ class Answerer:
         ):
             # "租金又涨了？/标准调整了吗/租金咋算" asks about a decision, not today's listing or
             # the rules.
-            return self._documents(index, u, context, Intent.NOTICES)
+            return self._documents(index, u, context, Intent.DECISIONS)
         if intent == Intent.LISTING:
             return self._listing(index, u, context)
         if intent == Intent.ELIGIBILITY:

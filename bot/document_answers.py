@@ -31,6 +31,7 @@ WHOLE_LIST_INTENTS = frozenset(
 RESTRICTED_ITEMS: dict[Intent, tuple[int, ...]] = {
     Intent.LOTTERY: (18,),
     Intent.SIGNING: (20,),
+    Intent.DECISIONS: (5,),
 }
 # Boost words that say what kind of passage answers each intent.
 INTENT_WORDS: dict[Intent, tuple[str, ...]] = {
@@ -126,7 +127,9 @@ def find_quote(
         index, text, vocabulary, [*carried, *intent_words, *extra_words], consumed=consumed
     )
     whole = intent in WHOLE_LIST_INTENTS
-    focus = [category] if category else []
+    # A category carried from the last turn is searched for as a word of the question (above);
+    # only one named now also favours the passages naming it.
+    focus = [understanding.slots.category] if understanding.slots.category else []
     housing = understanding.slots.housing_type or (
         context.housing_type if understanding.reading.follow_up else ""
     )

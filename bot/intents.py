@@ -29,6 +29,8 @@ class Intent(StrEnum):
     MATERIALS = "materials"
     PROCEDURE = "procedure"
     NOTICES = "notices"
+    # Whether and how a rent or price was set or changed: answered from the decisions.
+    DECISIONS = "decisions"
     CATALOG = "catalog"
     GENERAL = "general"
 

@@ -30,12 +30,13 @@ PREFERRED_ITEMS: dict[Intent, tuple[int | None, ...]] = {
     Intent.LOTTERY: (18, 20, 13),
     Intent.SIGNING: (20, 18),
     Intent.NOTICES: (5, 18, 20, 13),
+    Intent.DECISIONS: (5,),
     Intent.CATALOG: (),
     Intent.GENERAL: (41, 13, 2, 5),
     Intent.COMPLAINT: (41, 13, 2),
 }
 DRAFT_ITEMS = frozenset({3})  # 决策前预公开: drafts for comment, superseded by decisions (item 5)
-NOTICE_INTENTS = frozenset({Intent.LOTTERY, Intent.SIGNING, Intent.NOTICES})
+NOTICE_INTENTS = frozenset({Intent.LOTTERY, Intent.SIGNING, Intent.NOTICES, Intent.DECISIONS})
 _CANDIDATES = 24
 _ITEM_BOOST = 0.35
 # A draft for comment gives way to the decision unless the resident asks about the draft.
@@ -194,7 +195,7 @@ def build_query(
                     t for t in _expansion_terms(tokenizer, expansions) if t[:1] != FEATURE_PREFIX
                 ]
                 alternatives.update(expanded)
-                own.update(expanded)
+                own.update(set(expanded) - vocabulary.weak_expansions.get(phrase, frozenset()))
         concepts.append((term, frozenset(alternatives)))
         primary.append(frozenset(own))
     for phrase, expansions in present:
@@ -204,7 +205,7 @@ def build_query(
             extra = frozenset(_expansion_terms(tokenizer, expansions))
             if extra:
                 concepts.append((phrase, extra))
-                primary.append(extra)
+                primary.append(extra - vocabulary.weak_expansions.get(phrase, frozenset()))
     boosts = tuple(t for b in boost_terms for t in tokenizer.terms_of_phrase(b) if t not in seen)
     weights = tuple(concept_weight(index, term, alternatives) for term, alternatives in concepts)
     return Query(tuple(concepts), boosts, weights, tuple(primary))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,9 @@ class Vocabulary:
     unit_types: dict[str, tuple[str, ...]]
     expansions: dict[str, tuple[str, ...]]
     surnames: frozenset[str]
+    # Per phrase, the expansions written "~word": they find and half cover what was asked
+    # (a bare year for 什么时候), where the others cover it whole.
+    weak_expansions: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def single_character_expansions(self) -> frozenset[str]:
@@ -62,7 +65,13 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         for word in line.split()
     )
     slots = data["slots"]
-    expansions = _tuples(data["expansions"])
+    expansions: dict[str, tuple[str, ...]] = {}
+    weak: dict[str, frozenset[str]] = {}
+    for phrase, words in data["expansions"].items():
+        expansions[phrase] = tuple(word.removeprefix("~") for word in words)
+        partial = frozenset(word[1:] for word in words if word.startswith("~"))
+        if partial:
+            weak[phrase] = partial
     # A cue word of a slot (外地来, 两居, 经济适用房) means its canonical name in the material.
     for table in (slots["categories"], slots["housing_types"], slots["unit_types"]):
         for canonical, cues in table.items():
@@ -78,4 +87,5 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         unit_types=_tuples(slots["unit_types"]),
         expansions=expansions,
         surnames=surnames,
+        weak_expansions=weak,
     )

@@ -232,3 +232,12 @@ def test_every_answer_from_material_names_its_source_with_title_and_date(
     for source in answer.sources:
         assert source.published_on is not None
         assert f"《{source.title}》（{format_date(source.published_on)}）" in source_line
+
+
+@pytest.mark.parametrize(
+    "question", ["公租房租金是不是涨了？涨到多少，从啥时候开始", "租金调了？现在多少，啥时候开始的"]
+)
+def test_a_rent_change_is_answered_from_the_decision_with_its_date(ask: Ask, question: str) -> None:
+    answer = ask(question)
+    assert_answered(answer, ["4.2", "3.6", "6月1日"], ["4.8", "拟"])
+    assert [s.item_number for s in answer.sources] == [5]
