@@ -10,8 +10,10 @@ from handlers import (
     public_answers,
     public_api,
     resources,
+    retention_schedule,
     topic_setup,
 )
+from handlers.metrics import add_metrics
 from handlers.public_site import add_public_site
 from handlers.settings import Settings
 from handlers.staff import delivery as staff_delivery
@@ -34,6 +36,8 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(topic_setup.topics)
     app.cleanup_ctx.append(wechat_setup.webhooks)
     app.cleanup_ctx.append(staff_delivery.customer_service)
+    app.cleanup_ctx.append(retention_schedule.retention)
+    add_metrics(app)
     app.add_routes(public_api.routes)
     app.add_routes(feedback.routes)
     app.add_routes(wechat_views.routes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,8 @@ from bot.compose import format_date
 from bot.conversation import Conversations
 from bot.evaluation import evaluate, parse_questions
 from handlers.knowledge_base import KnowledgeBase
+from handlers.logging_setup import configure_logging
+from handlers.operations_commands import add_operations_commands
 from handlers.settings import Settings, SettingsError
 from handlers.staff.commands import add_staff_commands
 from handlers.wechat.menu import add_menu_command
@@ -155,7 +156,15 @@ def command_serve(args: argparse.Namespace) -> int:
     from handlers.app import create_app
 
     settings = _settings(args)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None)
+    # At SIGTERM aiohttp stops accepting, then waits this long for requests in flight
+    # (a WeChat answer takes at most its budget) before closing connections and cleaning up.
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=None,
+        shutdown_timeout=settings.shutdown_timeout_seconds,
+    )
     return 0
 
 
@@ -199,16 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_menu_command(commands, lambda: Settings.from_env(os.environ))
     add_staff_commands(commands, _settings)
+    add_operations_commands(commands, _settings)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `anju` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     try:
+        configure_logging(args.log_level, os.environ.get("ANJU_LOG_FORMAT", "text"))
         return int(args.run(args))
     except SettingsError as error:
         print(f"配置错误：{error}", file=sys.stderr)

@@ -216,6 +216,34 @@ SETTINGS: tuple[Setting, ...] = (
         "full",
         "SQLite only: full makes every stored question survive power loss, normal only a crash",
     ),
+    # Operations: logs, metrics, shutdown and retention.
+    Setting(
+        "ANJU_LOG_FORMAT",
+        "log_format",
+        "text",
+        "text, or json for one JSON object a line (for a log collector); either way logs "
+        "never hold residents' words or numbers",
+    ),
+    Setting(
+        "ANJU_METRICS_TOKEN",
+        "metrics_token",
+        "",
+        "when set, /metrics answers only requests with `Authorization: Bearer <token>`",
+    ),
+    Setting(
+        "ANJU_SHUTDOWN_TIMEOUT_SECONDS",
+        "shutdown_timeout_seconds",
+        "15",
+        "at SIGTERM, how long `anju serve` lets requests in flight finish before closing them",
+    ),
+    Setting(
+        "ANJU_RETENTION_DAYS",
+        "retention_days",
+        "0",
+        "delete residents' question text and the replies to it from records older than this "
+        "many days (checked daily; counts, kinds, topics, deadlines and ratings stay); 0 keeps "
+        "everything",
+    ),
 )
 
 
@@ -259,6 +287,10 @@ class Settings:
     rate_limit_per_minute: float = 20.0
     rate_limit_burst: int = 10
     records_synchronous: str = "full"
+    log_format: str = "text"
+    metrics_token: Secret = Secret("")
+    shutdown_timeout_seconds: float = 15.0
+    retention_days: int = 0
 
     @property
     def base_url(self) -> str:
@@ -291,6 +323,15 @@ class Settings:
         if self.holidays_file and not Path(self.holidays_file).is_file():
             raise SettingsError(f"ANJU_HOLIDAYS_FILE={self.holidays_file!r} is not a file")
         self._validate_wechat()
+        self._validate_operations()
+
+    def _validate_operations(self) -> None:
+        if self.log_format not in ("text", "json"):
+            raise SettingsError("ANJU_LOG_FORMAT must be text or json")
+        if not 0 < self.shutdown_timeout_seconds <= 600:
+            raise SettingsError("ANJU_SHUTDOWN_TIMEOUT_SECONDS must be above 0 and at most 600")
+        if self.retention_days < 0:
+            raise SettingsError("ANJU_RETENTION_DAYS must be 0 (keep everything) or more")
 
     def _validate_wechat(self) -> None:
         if self.wechat_aes_key and not _ENCODING_AES_KEY.fullmatch(str(self.wechat_aes_key)):

@@ -1,4 +1,8 @@
-"""Opening the database (SQLite by default, PostgreSQL for several workers) and its revision."""
+"""Opening the database (SQLite by default, PostgreSQL for several workers) and its revision.
+
+Opening with create=True brings the schema to this release's head (knowledge/schema.py): a new
+database is created, one of an older release upgraded in place.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool, StaticPool
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
-from knowledge import models, record_models
+from knowledge import models
+from knowledge.schema import Upgrade, bring_to_head
 
 DEFAULT_DATABASE_URL = "sqlite:///anju.sqlite3"
 # SQLite waits this long for another writer (an import in another process) before failing.
@@ -45,7 +50,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def open_engine(url: str = DEFAULT_DATABASE_URL, *, create: bool = True) -> Engine:
-    """An engine for url, with SQLite's pragmas set on every connection and tables created."""
+    """An engine for url, with SQLite's pragmas set on every connection.
+
+    create: bring the schema to the head first (create, stamp or upgrade; see knowledge.schema).
+    """
     url = normalize_database_url(url)
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -60,15 +68,17 @@ def open_engine(url: str = DEFAULT_DATABASE_URL, *, create: bool = True) -> Engi
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     if create:
-        create_tables(engine)
+        try:
+            create_tables(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
 
 
-def create_tables(engine: Engine) -> None:
-    """Create every table of the application that does not exist yet."""
-    # Importing the modules registers their tables on SQLModel.metadata.
-    _ = (models, record_models)
-    SQLModel.metadata.create_all(engine)
+def create_tables(engine: Engine) -> Upgrade:
+    """Bring the schema to this release's head (creating a new database's tables)."""
+    upgrade = bring_to_head(engine)
     # The revision row exists from the start, so bump_revision() only ever locks and updates
     # (two workers inserting it at once would collide).
     with Session(engine) as session:
@@ -78,6 +88,7 @@ def create_tables(engine: Engine) -> None:
                 session.commit()
             except IntegrityError:
                 session.rollback()
+    return upgrade
 
 
 @contextmanager
