@@ -111,8 +111,10 @@ def find_quote(
         context.category if understanding.reading.follow_up else ""
     )
     topic = topic_words(understanding, context)
+    lesser: list[str] = []
     if understanding.reading.follow_up and category and category not in text:
         topic.append(category)
+        lesser.append(category)
     implied = {intent} | ({Intent.MATERIALS} & understanding.reading.cues)
     for cued in implied & understanding.reading.cues:
         # "交些啥" asked for 材料 in other words: the intent's own word counts as asked.
@@ -124,7 +126,12 @@ def find_quote(
         text = f"{text} {' '.join(topic)}"
     consumed = _question_cues(understanding, vocabulary)
     query = build_query(
-        index, text, vocabulary, [*carried, *intent_words, *extra_words], consumed=consumed
+        index,
+        text,
+        vocabulary,
+        [*carried, *intent_words, *extra_words],
+        consumed=consumed,
+        lesser=lesser,
     )
     whole = intent in WHOLE_LIST_INTENTS
     # A category carried from the last turn is searched for as a word of the question (above);

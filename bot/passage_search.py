@@ -59,6 +59,8 @@ _FAQ_BONUS = 0.5
 _FAQ_QUESTION = re.compile(r"^(?:问|问题)\s*[:：]\s*(.+?)(?:\n|$)")
 _CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _LONE_TERM_WEIGHT = 0.25
+# How much a word carried over from the last turn (the applicant category) weighs.
+_LESSER_WEIGHT = 0.5
 # A concept met only by a part of its word (保障 for 住房保障股) is this much covered.
 _PART_CREDIT = 0.5
 _RESTATED_CONCERN = re.compile(
@@ -148,10 +150,13 @@ def build_query(
     boost_terms: Iterable[str] = (),
     *,
     consumed: Sequence[str] = (),
+    lesser: Sequence[str] = (),
 ) -> Query:
     """Concepts from the question's words (with colloquial expansions); boosts from slots.
 
-    Words inside consumed phrases (cue questions such as 交些啥) form no concept of their own.
+    Words inside consumed phrases (cue questions such as 交些啥) form no concept of their own;
+    lesser words (the applicant category carried from the last turn) weigh half: the follow-up
+    asks about something else for the same applicant.
     """
     tokenizer = index.tokenizer
     concepts: list[tuple[str, frozenset[str]]] = []
@@ -207,7 +212,11 @@ def build_query(
                 concepts.append((phrase, extra))
                 primary.append(extra - vocabulary.weak_expansions.get(phrase, frozenset()))
     boosts = tuple(t for b in boost_terms for t in tokenizer.terms_of_phrase(b) if t not in seen)
-    weights = tuple(concept_weight(index, term, alternatives) for term, alternatives in concepts)
+    lesser_terms = _terms(index, lesser)
+    weights = tuple(
+        concept_weight(index, term, alternatives) * (_LESSER_WEIGHT if term in lesser_terms else 1)
+        for term, alternatives in concepts
+    )
     return Query(tuple(concepts), boosts, weights, tuple(primary))
 
 

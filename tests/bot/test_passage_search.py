@@ -83,3 +83,30 @@ def test_a_plan_table_answers_with_its_total_unless_a_year_is_named(
     index = SearchIndex.build(_plan(), tokenizer)
     answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
     assert row in answerer.answer(question).text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("等到现在一点动静都没有", {"审核结果", "工作日"}),
+        ("能让俺儿子替俺去摇号不", {"委托"}),
+        ("申请表要交几份", {"一式"}),
+        ("交完申请多长时间有结果", {"受理"}),
+        ("年审没过就让俺搬走", {"过渡期"}),
+    ],
+)
+def test_colloquial_words_mean_the_material_s(
+    index: SearchIndex, text: str, meant: set[str]
+) -> None:
+    found = set().union(*concepts(index, text).values())
+    assert meant <= found
+
+
+def test_a_category_carried_from_the_last_turn_weighs_half(index: SearchIndex) -> None:
+    vocabulary = load_vocabulary()
+    plain = build_query(index, "啥时候发 低收入", vocabulary)
+    carried = build_query(index, "啥时候发 低收入", vocabulary, lesser=["低收入"])
+    weight = dict(zip((t for t, _ in plain.concepts), plain.weights, strict=True))
+    lesser = dict(zip((t for t, _ in carried.concepts), carried.weights, strict=True))
+    assert lesser.pop("低收入") == pytest.approx(weight.pop("低收入") / 2)
+    assert lesser == weight
