@@ -49,6 +49,7 @@ _TITLE_MATCH = 0.6
 _TITLE_MATCHES = 2
 # How much less of the question a notice of the asked kind may cover and still be preferred.
 _RESTRICTED_MARGIN = 0.25
+_SUBSIDY = "租赁补贴"
 # A follow-up first looks in the document the last answer came from, if it covers this much
 # and scores within this margin of the best passage elsewhere.
 _SAME_DOCUMENT_COVERAGE = 0.34
@@ -168,6 +169,9 @@ def find_quote(
         ):
             return Found(inside_quote, own_query, tuple(inside))
     restricted = RESTRICTED_ITEMS.get(intent, ())
+    if intent == Intent.DECISIONS and understanding.slots.housing_type == _SUBSIDY:
+        # Decisions set rents and prices; the subsidy's standards change in its yearly plan.
+        restricted = ()
     leader = quote.entries[0].doc if quote is not None else None
     if restricted and (leader is None or leader.item_number not in restricted):
         # The notices of the kind asked about come first unless they plainly miss the question.

@@ -37,9 +37,12 @@ _NEVER_TEXT_TAGS = frozenset(
 _SITE_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 # Class or id words of site chrome: navigation, breadcrumbs, share bars, related links.
 _CHROME_WORD = re.compile(
-    r"nav|crumb|topbar|header|footer|share|related|search|logo|menu|sidebar|banner|copyright",
+    r"nav|crumb|topbar|header|footer|share|related|search|logo|menu|sidebar|banner|copyright"
+    r"|print|close|fontsize|zihao",
     re.IGNORECASE,
 )
+# Page controls left as text: 【打印】【关闭】, 【字体：大 中 小】.
+_PAGE_CONTROLS = re.compile(r"^(?:\s*【[^】]{1,12}】)+\s*$")
 # Words that mark the article itself in common government CMS templates (TRS WCM and others).
 _ARTICLE_WORD = re.compile(r"article|trs_?editor|content|zoom|detail|正文", re.IGNORECASE)
 # Metadata lines are inline fields side by side (<span>发布时间：…</span><span>来源：…</span>);
@@ -67,7 +70,11 @@ def read_web_page(file_name: str, data: bytes) -> SourceDocument:
     article.walk(container)
     article.finish()
     title, title_from = _title(h1, page_title, metas.get("sitename", ""), file_name)
-    blocks = without_title(article.blocks, title)
+    blocks = tuple(
+        block
+        for block in without_title(article.blocks, title)
+        if not _PAGE_CONTROLS.match(block.text)
+    )
     if not blocks and not article.grids:
         raise UnreadableFile(file_name, "has no article text")
     found = publication_date(title, blocks)

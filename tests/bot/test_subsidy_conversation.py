@@ -33,6 +33,10 @@ _PLAN = LoadedDocument(
             "补贴标准：低保家庭每月每平方米8元，低收入家庭每月每平方米6元，"
             "中等偏下收入家庭每月每平方米4元。",
         ),
+        (
+            "五、有关说明",
+            "自2026年3月1日起，补贴面积标准由原来的人均15平方米提高到人均16平方米。",
+        ),
         ("三、发放方式", "补贴通过惠民惠农财政补贴资金“一卡通”发放至本人账户。"),
         ("四、发放时间", "按季度发放，每季度第一个月20日前发放当季补贴："),
         ("四、发放时间", "第一季度：1月20日前"),
@@ -45,9 +49,21 @@ _PLAN = LoadedDocument(
 )
 
 
+# A rent decision that also speaks of areas, old standards and changes.
+_RENT_DECISION = LoadedDocument(
+    DocumentInfo(
+        51, 51, "关于公布公共租赁住房租金标准的通知", date(2026, 5, 28), 5, "text", "d.html"
+    ),
+    (
+        ("一、租金标准（按建筑面积计算）", "（一）惠民家园：每月每平方米4.2元（原标准3.8元）；"),
+        ("五、调整周期", "本次公布的标准原则上执行3年，期满后根据同地段市场租金变化重新核定。"),
+    ),
+)
+
+
 @pytest.fixture(scope="module")
 def answerer(tokenizer: DomainTokenizer, catalog: Catalog) -> Answerer:
-    index = SearchIndex.build(Material(1, (*MATERIAL.documents, _PLAN)), tokenizer)
+    index = SearchIndex.build(Material(1, (*MATERIAL.documents, _PLAN, _RENT_DECISION)), tokenizer)
     return Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
 
 
@@ -58,3 +74,12 @@ def test_when_it_is_paid_after_how_much_it_is(answerer: Answerer, follow_up: str
     answerer.answer("那俺家两口人，低收入家庭，人均十平米，一个月能补多少", resident)
     text = answerer.answer(follow_up, resident).text
     assert "20日前" in text, text
+
+
+@pytest.mark.parametrize("question", ["租赁补贴的面积标准是不是变了", "补贴标准改了吗"])
+def test_a_change_to_the_subsidy_comes_from_its_plan_not_a_rent_decision(
+    answerer: Answerer, question: str
+) -> None:
+    text = answerer.answer(question).text
+    assert "16平方米" in text and "3月1日" in text, text
+    assert "惠民家园" not in text, text

@@ -343,3 +343,22 @@ def test_suffixes_are_case_insensitive(name: str, data: bytes, title_from: str) 
 def test_undecodable_bytes_name_the_file(name: str) -> None:
     with pytest.raises(UndecodableFile, match=re.escape(name)):
         read_file(name, b"\x81\x40\x81\x41\x81\x42\x81\x43\x00\xff")
+
+
+@pytest.mark.parametrize(
+    "controls",
+    [
+        '<div class="print-close">【<a href="#">打印</a>】【<a href="#">关闭</a>】</div>',
+        "<p>【打印本页】【关闭窗口】</p>",
+        "<div>【字体：大 中 小】</div>",
+    ],
+)
+def test_html_page_controls_are_not_article_text(tmp_path: Path, controls: str) -> None:
+    path = tmp_path / "通知.html"
+    path.write_text(
+        "<html><body><h1>关于公布公共租赁住房租金标准的通知</h1>"
+        f'<div class="content"><p>自2026年6月1日起执行。</p>{controls}</div>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    assert texts(read(path)) == ["自2026年6月1日起执行。"]
