@@ -61,6 +61,9 @@ _PRICE_WORDS = ("租金", "房租", "多少钱", "价格", "售价", "一平", "
 _TENANT_CUES = frozenset({"能住"})
 _TENANCY_WORDS = ("合同", "这房子", "这套房", "承租", "住着", "现在住", "继续住", "租的这")
 _HOUSING_STEPS = frozenset({Intent.ELIGIBILITY, Intent.SIGNING, Intent.LOTTERY, Intent.RESULT})
+_SELLING_WORDS = ("卖", "出售", "上市交易", "转让")
+# ...but "还剩几套" with 卖 asks what the bureau still has for sale.
+_STOCK_WORDS = ("还剩", "还有", "几套", "多少套", "房源", "剩")
 _PRIVATE_LANDLORD_WORDS = ("房东", "房主")
 _NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
 _SPECIFIC_INFORMATION = frozenset(
@@ -109,6 +112,14 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
         other_cues = [c for c in vocabulary.cues("eligibility") if c not in _CALCULATION_CUES]
         if not any(cue in text for cue in other_cues):
             found.discard(Intent.ELIGIBILITY)
+    if (
+        Intent.LISTING in found
+        and any(word in text for word in _SELLING_WORDS)
+        and not any(word in text for word in _STOCK_WORDS)
+    ):
+        # "满5年卖的话要交多少钱": an owner selling, not a flat on offer.
+        found.discard(Intent.LISTING)
+        found.add(Intent.PROCEDURE)
     if Intent.SIGNING in found and any(word in text for word in _PRIVATE_LANDLORD_WORDS):
         # "房东不给签合同": the contract of a flat rented privately, not a 公租房 signing.
         found.discard(Intent.SIGNING)

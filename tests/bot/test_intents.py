@@ -98,6 +98,9 @@ def test_every_common_greeting_and_thanks(
         ("签合同那几天我在医院住院呢，去不了咋办", Intent.SIGNING),
         ("惠民家园现在还有空房不", Intent.LISTING),
         ("经适房还有剩的没", Intent.LISTING),
+        # An owner selling is not a flat on offer; the bureau's stock for sale is.
+        ("经适房满5年卖的话要交多少钱", Intent.PROCEDURE),
+        ("经适房现在卖甚价，还剩几套", Intent.LISTING),
         ("安康小区在哪", Intent.LISTING),
         ("最近有什么公告", Intent.NOTICES),
         ("最新通知", Intent.NOTICES),

@@ -93,6 +93,8 @@ def test_a_plan_table_answers_with_its_total_unless_a_year_is_named(
         ("申请表要交几份", {"一式"}),
         ("交完申请多长时间有结果", {"受理"}),
         ("年审没过就让俺搬走", {"过渡期"}),
+        ("卖的时候要交钱不", {"土地收益"}),
+        ("补贴标准是不是变了", {"提高", "调整"}),
     ],
 )
 def test_colloquial_words_mean_the_material_s(
