@@ -18,6 +18,7 @@ from bot.passage_search import (
     ScoredPassage,
     coverage,
     restates_concern,
+    titled_section_words,
 )
 from knowledge.features import FEATURE_PREFIX
 from knowledge.index import PASSAGE, QA, Entry, SearchIndex
@@ -40,6 +41,7 @@ _EXTRA_MIN_GAIN = 0.15
 _EXTRA_MIN_GAIN_SAME_DOCUMENT = 0.08
 # A longer document's other passages are not all weighed as extras (a 100k-word regulation).
 _MAX_DOCUMENT_CANDIDATES = 200
+_TITLED_SECTION_EDGE = 0.01
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def quote_for(
     )
     extras = _MAX_EXTRA_PASSAGES if repeated else 0
     candidates = _extra_candidates(index, ranked) if extras < _MAX_EXTRA_PASSAGES else []
+    titled = titled_section_words(query)
     while extras < _MAX_EXTRA_PASSAGES:
         # Each extra is the candidate that adds most of what is still missing (earlier ranked
         # first among equals), not merely the first that adds something.
@@ -111,6 +114,10 @@ def quote_for(
             if entry in chosen:
                 continue
             gain = coverage(index, query, covered | terms) - score
+            # Among equal gains, a section titled for what is asked (签约时间) beats a passage
+            # that merely holds a date (a notice's opening).
+            if entry.heading and any(word in entry.heading for word in titled):
+                gain += _TITLED_SECTION_EDGE
             if gain > best_gain and _wanted(query, best.entry, entry, covered, terms, gain):
                 best_gain, pick = gain, (entry, terms)
         if pick is None:

@@ -70,6 +70,8 @@ _RESTATED_PENALTY = 1.0
 # A table row of totals ("年度：合计；…"), and a year asked about (which row it is then).
 _TOTAL_ROW = re.compile(r"^[^；：:]{1,12}[：:](?:合计|总计|全县合计)[；;]")
 _TOTAL_ROW_BONUS = 0.05
+# Section titles that say a section holds what a feature question asks for.
+_SECTION_TITLES = {"#date": ("时间", "日期"), "#place": ("地点", "地址", "在哪")}
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A restatement covering this much of the question marks its document as the answer.
 _CONCERN_MATCH = 0.8
@@ -402,6 +404,14 @@ def _answers_of_restated_concerns(scored: list[ScoredPassage]) -> list[ScoredPas
             candidate = replace(candidate, score=candidate.score + _CONCERN_DOCUMENT_BOOST)
         kept.append(candidate)
     return kept
+
+
+def titled_section_words(query: Query) -> list[str]:
+    """Words of section titles that hold what the question asks for (时间 for "啥时候")."""
+    asked = {t for _, alternatives in query.concepts for t in alternatives}
+    return [
+        word for feature, words in _SECTION_TITLES.items() if feature in asked for word in words
+    ]
 
 
 def restates_concern(text: str) -> bool:

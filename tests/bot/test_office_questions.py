@@ -15,6 +15,7 @@ from knowledge.catalog import Catalog
 from knowledge.index import SearchIndex
 from knowledge.material import DocumentInfo, LoadedDocument, Material
 from knowledge.tokenizer import DomainTokenizer
+from tests.bot.conftest import MATERIAL as BUREAU_MATERIAL
 
 _WHERE = "二、在哪办"
 _WHEN = "三、什么时间办"
@@ -108,3 +109,36 @@ def test_residents_without_internet_are_told_where_to_read_in_person(
 ) -> None:
     text = answerer.answer(question).text
     assert "查阅室" in text and "公示栏" in text, text
+
+
+def _signing_notice() -> Material:
+    """A signing notice whose opening names the dates of the steps before it."""
+    info = DocumentInfo(
+        60,
+        60,
+        "关于2026年第一批公共租赁住房签订租赁合同的公告",
+        date(2026, 7, 3),
+        20,
+        "text",
+        "s.md",
+    )
+    passages = (
+        (
+            "",
+            "2026年第一批公共租赁住房分配结果已于2026年6月24日至6月30日公示期满，无异议。"
+            "现将签订租赁合同有关事项公告如下：",
+        ),
+        ("一、签约时间", "2026年7月6日至7月17日（法定工作日），上午8:30—12:00。"),
+        ("二、签约地点", "（一）朝阳新居房源：朝阳新居物业服务中心（迎宾南路318号3号楼一层）；"),
+        ("二、签约地点", "（二）锦绣家园房源：县住建局住房保障股（人民北路56号三层312室）。"),
+    )
+    return Material(1, (*BUREAU_MATERIAL.documents, LoadedDocument(info, passages)))
+
+
+def test_when_and_where_to_sign_come_from_the_sections_titled_so(
+    tokenizer: DomainTokenizer, catalog: Catalog
+) -> None:
+    index = SearchIndex.build(_signing_notice(), tokenizer)
+    answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: date(2026, 7, 4))
+    text = answerer.answer("第一批签租赁合同是啥时候，去哪签，俺分的是锦绣家园").text
+    assert "7月17日" in text and "312室" in text, text
