@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot import phrases
@@ -31,7 +31,7 @@ from bot.document_answers import (
 )
 from bot.eligibility import find_limits
 from bot.eligibility_answers import precheck_lines, subsidy_lines
-from bot.intents import Intent
+from bot.intents import Intent, offers_paid_promise
 from bot.passage_answers import overview_lines
 from bot.people_answers import privacy_reply, result_reply
 from bot.subsidy import read_subsidy_rule
@@ -95,6 +95,8 @@ _WHEN_PUBLISHED = re.compile(
 _PRICE_WORDS = ("租金", "房租", "价格", "标准", "多少钱", "售价")
 _CALCULATION_WORDS = ("标准", "咋算", "怎么算", "如何计算", "怎么计算")
 _CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
+# The material's words for its no-fee rule: what a report of a fee scam is answered with.
+_NO_FEE_WORDS = ("诈骗", "收取费用", "免费")
 # Project lists answer a question about building unless a passage covers this much more of it.
 _ROWS_MARGIN = 0.2
 # How many concepts of a question a follow-up carries on.
@@ -345,8 +347,6 @@ class Answerer:
         sources: list[Source] = []
         figures = u.slots.figures
         if figures.household_size is None and context.household_size and u.reading.follow_up:
-            from dataclasses import replace
-
             figures = replace(figures, household_size=context.household_size)
         if figures.given:
             check, used = precheck_lines(derived.limits, figures, category, housing)
@@ -399,13 +399,20 @@ class Answerer:
     def _complaint(
         self, index: SearchIndex, u: Understanding, context: Context
     ) -> tuple[Answer, Context]:
+        scam = offers_paid_promise(u.text)
+        # Whoever took the money and whatever was promised, the answer is the no-fee rule.
+        asked = replace(u, text=" ".join(_NO_FEE_WORDS)) if scam else u
         found = find_quote(
-            index, u, context, self.vocabulary, Intent.COMPLAINT, today=self._today()
+            index, asked, context, self.vocabulary, Intent.COMPLAINT, today=self._today()
         )
         lines = [phrases.COMPLAINT_ACK, phrases.TICKET_PENDING.format(days=self.complaint_days)]
         sources: list[Source] = []
-        if any(w in u.text for w in _REPORT_WORDS) and index.contacts.report:
-            lines.append(f"也可拨打监督举报电话{index.contacts.report}。")
+        report = scam or any(w in u.text for w in _REPORT_WORDS)
+        if report and index.contacts.report:
+            lines.append(phrases.REPORT_LINE.format(phone=index.contacts.report))
+        else:
+            # Spec: a complaint is told the bureau's published phone as well as the deadline.
+            lines.append(contact_sentence(index))
         if found is not None and found.quote.coverage >= self.min_score:
             lines.append(phrases.RELATED_RULE)
             lines.extend(response_lines(index, found))

@@ -270,7 +270,11 @@ def response_lines(index: SearchIndex, found: Found) -> list[str]:
         for s in found.ranked
         if s.entry.doc == first.doc and not restates_concern(s.entry.text)
     ]
-    chosen = list(dict.fromkeys([*found.quote.entries, *same]))[:_RESPONSE_PASSAGES]
+    quoted = set(found.quote.entries)
+    # The quote may be a whole list (six grounds for taking a flat back): the items that matched
+    # the concern come first when only a few are shown, not the list's first few.
+    matched = [entry for entry in same if entry in quoted]
+    chosen = list(dict.fromkeys([*matched, *found.quote.entries, *same]))[:_RESPONSE_PASSAGES]
     order = {id(e): i for i, e in enumerate(index.document_passages(first.doc.document_id))}
     chosen.sort(key=lambda e: order.get(id(e), 0))
     return [index.render(e) for e in chosen]

@@ -65,6 +65,16 @@ _SELLING_WORDS = ("卖", "出售", "上市交易", "转让")
 # ...but "还剩几套" with 卖 asks what the bureau still has for sale.
 _STOCK_WORDS = ("还剩", "还有", "几套", "多少套", "房源", "剩")
 _PRIVATE_LANDLORD_WORDS = ("房东", "房主")
+# Money handed over for a promised flat ("交五千块保证能分上", "给他钱包分到"): a report of a fee
+# scam, whatever words carry it. 保证金 (a deposit) promises nothing.
+_PAYMENT = re.compile(r"(交|给|花|塞|送|收|拿)[^，。？?]{0,8}(钱|块|元|万|千|费|红包|好处)")
+_GUARANTEE = re.compile(
+    r"保证(?!金|书)|包(分|过|中|上|你|准)|(肯定|一定|准|稳)(能|分|上|中|过)|百分百|打包票"
+)
+# "两天了也没人来", "等了3个月了还没消息": time gone by and still nothing is a complaint.
+_WAITED_IN_VAIN = re.compile(
+    r"\d+\s*(天|个月|月|周|星期|年|小时)多?了?[^，。？?\d]{0,3}(也|还|都|仍|依然)(没|未|不见)"
+)
 _NEW_TOPIC = frozenset({Intent.ELIGIBILITY, Intent.CATALOG, Intent.COMPLAINT, Intent.RESULT})
 _SPECIFIC_INFORMATION = frozenset(
     {Intent.CATALOG, Intent.SIGNING, Intent.LOTTERY, Intent.MATERIALS, Intent.ELIGIBILITY}
@@ -107,6 +117,8 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
         pattern = patterns.get(intent.value)
         if pattern is not None and pattern.search(text):
             found.add(intent)
+    if offers_paid_promise(text) or _WAITED_IN_VAIN.search(text):
+        found.add(Intent.COMPLAINT)
     if Intent.ELIGIBILITY in found and any(word in text for word in _PRICE_WORDS):
         # "租金咋算", "租金标准": how the rent is worked out, not who qualifies.
         other_cues = [c for c in vocabulary.cues("eligibility") if c not in _CALCULATION_CUES]
@@ -130,6 +142,11 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
             found.discard(Intent.ELIGIBILITY)
             found.add(Intent.PROCEDURE)
     return found
+
+
+def offers_paid_promise(text: str) -> bool:
+    """True when someone is said to take money for a flat they promise (a fee scam)."""
+    return bool(_PAYMENT.search(text) and _GUARANTEE.search(text))
 
 
 def _only_pleasantry(text: str, words: tuple[str, ...]) -> bool:

@@ -67,6 +67,7 @@ COMPLAINT_ACK = "您反映的情况已收到，我们很重视。"
 TICKET = "登记编号：{number}。工作人员将在{days}个工作日内（{deadline}前）答复您。"
 TICKET_PENDING = "工作人员将在{days}个工作日内答复您。"
 RELATED_RULE = "相关规定供参考："
+REPORT_LINE = "也可拨打监督举报电话{phone}。"
 
 LISTING_INTRO = "{title}中的房源："
 LISTING_NONE = "公开的房源信息中没有找到符合条件的房源。"

@@ -13,11 +13,12 @@ from bot.answer import AnswerKind
 from bot.answerer import COMPLAINT_DAYS, ENQUIRY_DAYS, Answerer
 from bot.compose import with_ticket
 from bot.conversation import Conversations
+from bot.intents import offers_paid_promise
 from knowledge.catalog import Catalog
 from knowledge.index import SearchIndex
 from knowledge.material import DocumentInfo, LoadedDocument, Material
 from knowledge.tokenizer import DomainTokenizer
-from tests.bot.conftest import MATERIAL, REPORT_PHONE, TODAY, Ask
+from tests.bot.conftest import ENQUIRY_PHONE, MATERIAL, REPORT_PHONE, TODAY, Ask
 
 
 @pytest.mark.parametrize(
@@ -146,3 +147,59 @@ def test_a_fairness_concern_is_answered_with_how_the_lottery_is_supervised(
     answer = answerer.answer(question)
     assert answer.kind == AnswerKind.COMPLAINT
     assert "公证" in answer.text, answer.text
+
+
+def test_a_complaint_that_is_no_report_gets_the_enquiry_line(ask: Ask) -> None:
+    # Spec: acknowledgement, deadline, and the bureau's published phone.
+    assert ENQUIRY_PHONE in ask("我要投诉，审核太慢了").text
+
+
+@pytest.mark.parametrize(
+    "message", ["邻居讲塞给他两万块钱肯定能摇上，真的吗", "听说给中间人好处费包过审核"]
+)
+def test_money_for_a_promised_flat_is_answered_with_the_no_fee_rule(ask: Ask, message: str) -> None:
+    answer = ask(message)
+    assert answer.kind == AnswerKind.COMPLAINT
+    assert "诈骗" in answer.text, answer.text
+    assert REPORT_PHONE in answer.text
+
+
+def test_a_deposit_is_no_promise_bought() -> None:
+    assert not offers_paid_promise("签合同时保证金要交多少钱")
+
+
+@pytest.mark.parametrize(
+    "message", ["说好一周内答复，10天了也没回音", "报修以后等了3个月了还没见人"]
+)
+def test_time_gone_by_and_still_nothing_is_a_complaint(ask: Ask, message: str) -> None:
+    answer = ask(message)
+    assert answer.kind == AnswerKind.COMPLAINT
+    assert answer.needs_ticket
+
+
+def _response_with_a_long_list() -> Material:
+    """A published response listing six grounds, the one asked about last but one."""
+    heading = "一、有下列情形之一的，收回住房："
+    info = DocumentInfo(
+        98, 98, "关于公租房住户违规使用住房的回应", date(2026, 10, 8), 41, "text", "r.md"
+    )
+    grounds = (
+        "（一）转借他人居住的；",
+        "（二）改作经营场所的；",
+        "（三）擅自改建房屋结构的；",
+        "（四）饲养家禽扰邻的；",
+        "（五）无正当理由连续6个月以上闲置的；",
+        "（六）拖欠租金满6个月的。",
+    )
+    passages = tuple((heading, ground) for ground in grounds)
+    return Material(1, (*MATERIAL.documents, LoadedDocument(info, passages)))
+
+
+def test_a_long_published_list_shows_the_ground_the_concern_is_about(
+    tokenizer: DomainTokenizer, catalog: Catalog
+) -> None:
+    index = SearchIndex.build(_response_with_a_long_list(), tokenizer)
+    answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
+    answer = answerer.answer("隔壁那户房子一年到头锁着没人住，太浪费了")
+    assert answer.kind == AnswerKind.COMPLAINT
+    assert "连续6个月以上闲置" in answer.text, answer.text
