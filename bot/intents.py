@@ -71,6 +71,12 @@ _PAYMENT = re.compile(r"(交|给|花|塞|送|收|拿)[^，。？?]{0,8}(钱|块|
 _GUARANTEE = re.compile(
     r"保证(?!金|书)|包(分|过|中|上|你|准)|(肯定|一定|准|稳)(能|分|上|中|过)|百分百|打包票"
 )
+# Getting a certificate another office issues (办残疾证, 居住证在哪办): not the bureau's business,
+# even though its materials list may name that certificate as something to bring.
+_CERTIFICATE_ERRAND = re.compile(
+    r"(办|领|补办|申领|办理)(?!身份证)[\u4e00-\u9fff]{1,3}证(?![明件])"
+    r"|(?<!身份)证(在哪|去哪|哪里|哪儿|咋|怎么|如何)(办|领|申请)"
+)
 # "两天了也没人来", "等了3个月了还没消息": time gone by and still nothing is a complaint.
 _WAITED_IN_VAIN = re.compile(
     r"\d+\s*(天|个月|月|周|星期|年|小时)多?了?[^，。？?\d]{0,3}(也|还|都|仍|依然)(没|未|不见)"
@@ -157,7 +163,9 @@ def _only_pleasantry(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _out_of_scope(text: str, vocabulary: Vocabulary, slots: Slots, cues: set[Intent]) -> bool:
-    if not any(topic in text for topic in vocabulary.out_of_scope):
+    if not any(topic in text for topic in vocabulary.out_of_scope) and not (
+        _CERTIFICATE_ERRAND.search(text)
+    ):
         return False
     in_scope = any(word in text for word in vocabulary.housing_words)
     # "签合同那几天我在医院住院": a step of the bureau's own process keeps it in scope.

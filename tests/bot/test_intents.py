@@ -164,6 +164,20 @@ def test_more_out_of_scope_topics(text: str, index: SearchIndex, vocabulary: Voc
     assert read(text, index, vocabulary).intent == Intent.OUT_OF_SCOPE
 
 
+@pytest.mark.parametrize("text", ["哪里能办老年证", "暂住证去哪办", "领结婚证要带啥"])
+def test_getting_another_offices_certificate_is_out_of_scope(
+    text: str, index: SearchIndex, vocabulary: Vocabulary
+) -> None:
+    assert read(text, index, vocabulary).intent == Intent.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize("text", ["申请公租房要办残疾证吗", "签约带身份证去哪办", "收入证明去哪开"])
+def test_a_certificate_needed_for_housing_stays_in_scope(
+    text: str, index: SearchIndex, vocabulary: Vocabulary
+) -> None:
+    assert read(text, index, vocabulary).intent != Intent.OUT_OF_SCOPE
+
+
 @pytest.mark.parametrize(
     "text",
     [
