@@ -204,7 +204,7 @@ class Answerer:
         if intent == Intent.PRIVACY:
             return privacy_reply(index, u)
         if intent == Intent.RESULT:
-            return result_reply(index, u, context)
+            return result_reply(index, u, context, self.vocabulary.housing_types)
         if intent == Intent.OUT_OF_SCOPE:
             lines = [phrases.OUT_OF_SCOPE, contact_sentence(index)]
             return finish(

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot import phrases
 from bot.answer import Answer, AnswerKind, Source
 from bot.compose import contact_sentence, finish, format_date, source_of, sources_of
 from bot.conversation import Context
 from bot.intents import Intent
-from bot.results import allocation_missing, describe_row, find_person, is_allocation_question
+from bot.results import (
+    PersonMatch,
+    allocation_missing,
+    describe_row,
+    find_person,
+    is_allocation_question,
+)
+from bot.slots import find_words
 from bot.understanding import Understanding
 from knowledge import elements as el
 from knowledge.dates import find_dates
@@ -33,9 +42,16 @@ def privacy_reply(index: SearchIndex, understanding: Understanding) -> tuple[Ans
 
 
 def result_reply(
-    index: SearchIndex, understanding: Understanding, context: Context
+    index: SearchIndex,
+    understanding: Understanding,
+    context: Context,
+    housing_types: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[Answer, Context]:
-    """Name + tail → the published rows; name alone → ask for the tail; nothing revealed."""
+    """Name + tail → the published rows; name alone → ask for the tail; nothing revealed.
+
+    housing_types (canonical name → words) read the housing type off the rows found, so that
+    "那啥时候摇号" after a 公租房 result asks about the 公租房 lottery.
+    """
     slots = understanding.slots
     name = slots.person_name or context.pending_name
     tail = slots.id_tail
@@ -70,7 +86,15 @@ def result_reply(
     answer = finish(index, lines, kind=AnswerKind.RESULT, sources=sources, intent=intent, score=1.0)
     # A rejection makes "what now?" the likely next question: carry the appeal words.
     rejected = any(_is_rejection(m.values) for m in matches)
-    return answer, Context(intent=intent, topic=_APPEAL_TOPIC if rejected else "")
+    housing = _housing_type_of_rows(matches, housing_types or {})
+    topic = _APPEAL_TOPIC if rejected else ""
+    return answer, Context(intent=intent, topic=topic, housing_type=housing)
+
+
+def _housing_type_of_rows(matches: Sequence[PersonMatch], types: dict[str, tuple[str, ...]]) -> str:
+    """The one housing type the resident's rows name (公租房·两室一厅 → 公租房), else ''."""
+    found = {find_words(" ".join(m.values.values()), types) for m in matches} - {""}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _is_rejection(values: dict[str, str]) -> bool:

@@ -9,11 +9,18 @@ unmasked identity number and for the digits of any ID the message typed.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from bot.answer import Answer, AnswerKind
-from tests.bot.conftest import FULL_ID, Ask
+from bot.answerer import Answerer
+from bot.conversation import Conversations
+from knowledge.catalog import Catalog
+from knowledge.index import SearchIndex
+from knowledge.material import DocumentInfo, LoadedDocument, Material
+from knowledge.tokenizer import DomainTokenizer
+from tests.bot.conftest import FULL_ID, MATERIAL, TODAY, Ask
 
 _TYPED_ID = re.compile(r"[0-9]{15,17}[0-9xX]?")
 # Every published person's masked ID tail and the details only their own row holds.
@@ -226,3 +233,31 @@ def test_a_tail_alone_asks_for_the_name(lookup: Ask) -> None:
     answer = lookup("后四位0741")
     assert answer.kind == AnswerKind.ASK_FOR_TAIL
     assert not answer.sources
+
+
+def _lottery_with_a_sale_section() -> Material:
+    """The bureau's material with a newer lottery notice whose last section is about the
+    economical-housing selection, with its own date and the word 摇号."""
+    info = DocumentInfo(
+        97, 97, "关于2026年第三批公共租赁住房摇号配租的公告", date(2026, 11, 28), 18, "text", "l.md"
+    )
+    passages = (
+        ("一、摇号时间", "2026年12月15日上午9:00开始。"),
+        ("二、摇号地点", "县文化馆二楼多功能厅。"),
+        (
+            "五、福泰苑经济适用住房选房",
+            "福泰苑经济适用住房审核通过的家庭，于2026年12月22日上午9:00按摇号顺序选房。",
+        ),
+    )
+    return Material(1, (*MATERIAL.documents, LoadedDocument(info, passages)))
+
+
+def test_after_a_result_the_lottery_asked_about_is_of_the_residents_housing_type(
+    tokenizer: DomainTokenizer, catalog: Catalog
+) -> None:
+    index = SearchIndex.build(_lottery_with_a_sale_section(), tokenizer)
+    answerer = Answerer(lambda: index, catalog, Conversations(), today=lambda: TODAY)
+    answerer.answer("张伟 后四位1357", "r")
+    answer = answerer.answer("那啥时候摇号", "r")
+    assert "12月15日" in answer.text, answer.text
+    assert "12月22日" not in answer.text
