@@ -94,7 +94,8 @@ _WHEN_PUBLISHED = re.compile(
 )
 _PRICE_WORDS = ("租金", "房租", "价格", "标准", "多少钱", "售价")
 _CALCULATION_WORDS = ("标准", "咋算", "怎么算", "如何计算", "怎么计算")
-_CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价")
+# ...and how often it changes (多少年调一回, 多久调一次): the decision's adjustment cycle.
+_CHANGE_WORDS = ("涨", "降价", "调了", "调整", "变了", "新标准", "调价", "调一", "多久调", "年调")
 # The material's words for its no-fee rule: what a report of a fee scam is answered with.
 _NO_FEE_WORDS = ("诈骗", "收取费用", "免费")
 # Project lists answer a question about building unless a passage covers this much more of it.
