@@ -77,6 +77,7 @@ _CERTIFICATE_ERRAND = re.compile(
     r"(办|领|补办|申领|办理)(?!身份证)[\u4e00-\u9fff]{1,3}证(?![明件])"
     r"|(?<!身份)证(在哪|去哪|哪里|哪儿|咋|怎么|如何)(办|领|申请)"
 )
+_CONTRACT_SIGNING = re.compile(r"合同[^，。？?]{0,5}签|签[^，。？?]{0,3}合同")
 # "两天了也没人来", "等了3个月了还没消息": time gone by and still nothing is a complaint.
 _WAITED_IN_VAIN = re.compile(
     r"\d+\s*(天|个月|月|周|星期|年|小时)多?了?[^，。？?\d]{0,3}(也|还|都|仍|依然)(没|未|不见)"
@@ -125,6 +126,9 @@ def _cue_intents(text: str, vocabulary: Vocabulary) -> set[Intent]:
             found.add(intent)
     if offers_paid_promise(text) or _WAITED_IN_VAIN.search(text):
         found.add(Intent.COMPLAINT)
+    if _CONTRACT_SIGNING.search(text):
+        # "合同上哪签", "合同啥时候签": signing asked with the words the other way round.
+        found.add(Intent.SIGNING)
     if Intent.ELIGIBILITY in found and any(word in text for word in _PRICE_WORDS):
         # "租金咋算", "租金标准": how the rent is worked out, not who qualifies.
         other_cues = [c for c in vocabulary.cues("eligibility") if c not in _CALCULATION_CUES]

@@ -244,3 +244,16 @@ def test_a_new_topic_leaves_the_lottery_conversation(
 ) -> None:
     after_lottery = Context(intent="lottery", document_id=3)
     assert read(text, index, vocabulary, after_lottery).intent == intent
+
+
+@pytest.mark.parametrize("text", ["合同在哪签", "分到惠民家园了，合同啥时候签"])
+def test_signing_is_read_with_its_words_the_other_way_round(
+    text: str, index: SearchIndex, vocabulary: Vocabulary
+) -> None:
+    assert read(text, index, vocabulary).intent == Intent.SIGNING
+
+
+def test_a_private_landlords_contract_is_no_signing(
+    index: SearchIndex, vocabulary: Vocabulary
+) -> None:
+    assert read("房东的合同我还没签", index, vocabulary).intent != Intent.SIGNING
