@@ -104,8 +104,12 @@ def answered_record(
     message_type: str = "text",
     card: Mapping[str, str] | None = None,
     card_text: str = "",
+    sources: list[dict[str, Any]] | None = None,
 ) -> NewInteraction:
-    """The record of a question the bot answered (fit cuts the answer to the channel's reply)."""
+    """The record of a question the bot answered (fit cuts the answer to the channel's reply).
+
+    sources are source_dicts(answer), when the caller has them already (never changed after).
+    """
     review = review_for(answer, asked_at, deadlines, reviewable=reviewable)
     texts: dict[str, Any]
     if answer.needs_ticket and review.needs_review:
@@ -138,7 +142,7 @@ def answered_record(
         answer_kind=answer.kind.value,
         intent=answer.intent,
         score=answer.score,
-        sources=source_dicts(answer),
+        sources=source_dicts(answer) if sources is None else sources,
         needs_review=review.needs_review,
         category=answer.topic,
         deadline=review.deadline,

@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 from bot.answerer import Answerer
+from bot.conversation import ConversationStore
 from handlers.knowledge_base import KnowledgeBase
 from handlers.live_index import LiveIndex
 from handlers.record_writer import RecordWriter
@@ -39,6 +40,8 @@ webhook_key = web.AppKey("webhook", Webhook)
 answering_factory_key = web.AppKey[AnsweringFactory]("answering_factory")
 # Set before startup to replace the per-resident limiter (e.g. one shared by workers).
 rate_limiter_key = web.AppKey("rate_limiter", RateLimiter)
+# Where the bot keeps residents' conversation contexts (handlers/worker_state_setup.py).
+conversation_store_key = web.AppKey[ConversationStore]("conversation_store")
 # Set before startup to fix "now" for signature timestamps (tests of the published vectors).
 wall_clock_key = web.AppKey[Callable[[], float]]("wall_clock")
 # Groups questions into hot topics as they are recorded (handlers/topic_setup.py).

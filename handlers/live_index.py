@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 
@@ -49,6 +50,11 @@ class LiveIndex:
                 log.exception("rebuilding the search index failed; the previous one stays")
                 return False
             self._snapshot = snapshot
+            # The snapshot lives until the next one: out of the collector's sight, as everything
+            # loaded at start is (handlers/wechat/setup.py), so that full collections do not
+            # walk its millions of objects while requests wait. The previous snapshot is freed
+            # by reference counting all the same.
+            gc.freeze()
             log.info(
                 "search index at revision %d: %d entries in %.2f s",
                 snapshot.revision,

@@ -10,6 +10,11 @@ call_soon_threadsafe, so nothing but the thread ever touches the writer's connec
 For SQLite the writer opens its own engine with synchronous=FULL (a committed question survives
 power loss, not only a crash of the process); ANJU_RECORDS_SYNCHRONOUS=normal trades that for
 speed (bench/webhook.py measures the difference).
+
+Work that may lag the records (hot topics of new questions, handlers/topic_setup.py) is done
+by the same thread on the same connection, a small step at a time, when no record has come for
+a moment or when it is overdue: it never holds a question's reply, and never contends with the
+records for SQLite's one writer.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, event
 
@@ -33,6 +38,18 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 256
 
 BatchWriter = Callable[[Connection, Sequence[NewInteraction]], list[StoredInteraction]]
+
+
+class IdleWork(Protocol):
+    """Work the writer thread does between batches, a small step at a time."""
+
+    def waiting(self) -> float | None:
+        """Seconds to wait for records before a step is due; 0: due now; None: nothing to do."""
+        ...
+
+    def step(self, connection: Connection) -> None:
+        """Do one small part of the work on the writer's connection (its own transaction)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -53,12 +70,14 @@ class RecordWriter:
         *,
         max_batch: int = MAX_BATCH,
         write: BatchWriter = record_batch,
+        idle: IdleWork | None = None,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
         self.engine = engine
         self._max_batch = max_batch
         self._write = write
+        self._idle = idle
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -112,7 +131,9 @@ class RecordWriter:
 
     def _serve(self) -> None:
         while True:
-            item = self._queue.get()
+            item = self._next()
+            if item is None:
+                continue
             if item is _STOP:
                 return
             batch: list[_Pending] = list(item)
@@ -130,6 +151,38 @@ class RecordWriter:
                 self._write_batch(batch[start : start + self._max_batch])
             if stopping:
                 return
+            if self._idle is not None and self._idle.waiting() == 0:
+                # Overdue: a step now, even though records keep coming.
+                self._idle_step()
+
+    def _next(self) -> Any:
+        """The next item of the queue, or None after an idle step (nothing came meanwhile)."""
+        wait = self._idle.waiting() if self._idle is not None else None
+        try:
+            if wait is None:
+                return self._queue.get()
+            if wait <= 0:
+                return self._queue.get_nowait()
+            return self._queue.get(timeout=wait)
+        except queue.Empty:
+            self._idle_step()
+            return None
+
+    def _idle_step(self) -> None:
+        if self._idle is None:
+            return
+        try:
+            if self._connection is None:
+                self._connection = self.engine.connect()
+            self._idle.step(self._connection)
+            if self._connection.in_transaction():
+                # A step ends what it begins; one left open would hold up the next batch.
+                self._connection.rollback()
+        except Exception:
+            # The step's own failure is its business (it logs and moves on); a broken
+            # connection is the writer's: the next batch opens a new one.
+            log.exception("the record writer's background step failed")
+            self._disconnect()
 
     def _write_batch(self, batch: list[_Pending]) -> None:
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from handlers import keys
 from handlers.knowledge_base import KnowledgeBase
 from handlers.live_index import LiveIndex
 from handlers.record_writer import RecordWriter, writer_engine
-from handlers.topic_setup import record_with_topics
+from handlers.topic_setup import TopicWork
 from knowledge.catalog import load_catalog
 from knowledge.database import open_engine
 from knowledge.element_synonyms import load_synonyms
@@ -45,7 +44,8 @@ async def records(app: web.Application) -> AsyncIterator[None]:
     own = await asyncio.to_thread(
         writer_engine, settings.database_url, engine, settings.records_synchronous
     )
-    writer = RecordWriter(own, write=functools.partial(record_with_topics, app))
+    topic_work = TopicWork(lambda: app.get(keys.topic_assigner_key))
+    writer = RecordWriter(own, write=topic_work.write, idle=topic_work)
     writer.start(asyncio.get_running_loop())
     app[keys.record_writer_key] = writer
     yield
@@ -74,10 +74,12 @@ async def knowledge(app: web.Application) -> AsyncIterator[None]:
     app[keys.catalog_key] = catalog
     app[keys.knowledge_key] = base
     app[keys.live_index_key] = live
+    # Memory for one worker; the database's when several share residents (worker_state_setup).
+    conversations = app.get(keys.conversation_store_key)
     app[keys.answerer_key] = Answerer(
         live.current,
         catalog,
-        Conversations(),
+        Conversations() if conversations is None else conversations,
         min_score=settings.min_score,
         today=date.today,
         enquiry_days=settings.enquiry_reply_days,

@@ -19,9 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from knowledge.masking import mask_resident_text
+from knowledge.record_insert import driver_insert, record_values
 from knowledge.record_models import Delivery, Interaction, RecordStatus
 from knowledge.workdays import WorkingCalendar
 
@@ -114,39 +114,14 @@ def deadline_for(calendar: WorkingCalendar, asked_at: datetime, days: int) -> tu
     return calendar.add_working_days(start, days), calendar.source_for(start.year).value
 
 
-def _row(new: NewInteraction) -> dict[str, Any]:
-    status = RecordStatus.NEEDS_REVIEW if new.needs_review else RecordStatus.AUTO_ANSWERED
-    return {
-        "channel": new.channel,
-        "dedup_key": new.dedup_key,
-        "resident_key": new.resident_key,
-        "asked_at": new.asked_at,
-        # Spec: identity and phone numbers are masked before a resident's words are stored.
-        "question": mask_resident_text(new.question),
-        "message_type": new.message_type,
-        "answer_text": new.answer_text,
-        "reply_text": new.reply_text,
-        "reply_offset": len(new.reply_text) if new.reply_offset is None else new.reply_offset,
-        "reply_card": new.reply_card,
-        "answer_kind": new.answer_kind,
-        "intent": new.intent,
-        "score": new.score,
-        "sources": new.sources,
-        "status": status.value,
-        "category": new.category,
-        "deadline": new.deadline,
-        "deadline_days": new.deadline_days,
-        "calendar_source": new.calendar_source,
-        "pending_delivery": new.pending_delivery,
-        "staff_reply": "",
-    }
-
-
 #: Called inside the inserting transaction with the records a batch created, as (id, record);
 #: returns what to run once that transaction has committed, or None (see knowledge/topics.py).
 AfterInsert = Callable[
     [Connection, Sequence[tuple[int, NewInteraction]]], Callable[[], None] | None
 ]
+#: Given a record and its question as stored (masked), the topic to store it with, or None
+#: (knowledge/topics.py: a question seen before belongs to the same topic for good).
+KnownTopic = Callable[[NewInteraction, str], int | None]
 
 
 def record_batch(
@@ -154,44 +129,54 @@ def record_batch(
     batch: Sequence[NewInteraction],
     *,
     after_insert: AfterInsert | None = None,
+    known_topic: KnownTopic | None = None,
 ) -> list[StoredInteraction]:
     """Insert a batch in one transaction; duplicates return the record already stored.
 
     target is an engine, or a connection held by a writer that stores batch after batch (no
     pool round trip per batch). after_insert sees only records this call created, so work it
     does (assigning hot topics) happens exactly once per record, in the same transaction.
+    known_topic gives a record its topic in the insert itself.
     """
-    insert_row, find_stored = _statements(target.dialect.name)
     results: list[StoredInteraction] = []
     created: list[tuple[int, NewInteraction]] = []
     on_commit: Callable[[], None] | None = None
     with _transaction(target) as connection:
-        for new in batch:
-            # Parameters to prepared statements: building a statement per row with .values()
-            # cost ten times more than the insert itself.
-            inserted = connection.execute(insert_row, _row(new)).scalar()
-            if inserted is not None:
-                results.append(_finish_insert(connection, new, int(inserted)))
-                created.append((int(inserted), new))
-                continue
-            existing = connection.execute(
-                find_stored, {"channel": new.channel, "dedup_key": new.dedup_key}
-            ).one()
-            results.append(
-                StoredInteraction(
-                    int(existing.id),
-                    _number(existing.asked_at, int(existing.id)),
-                    False,
-                    existing.reply_text,
-                    bool(existing.pending_delivery),
-                    existing.reply_card,
-                )
-            )
+        insert_row = driver_insert(connection.dialect)
+        cursor = connection.connection.cursor()
+        try:
+            for new in batch:
+                # Spec: identity and phone numbers are masked before a resident's words are stored.
+                question = mask_resident_text(new.question)
+                topic_id = known_topic(new, question) if known_topic is not None else None
+                inserted = insert_row.run(cursor, record_values(new, question, topic_id))
+                if inserted is not None:
+                    results.append(_finish_insert(connection, new, inserted))
+                    created.append((inserted, new))
+                else:
+                    results.append(_stored(connection, new))
+        finally:
+            cursor.close()
         if after_insert is not None and created:
             on_commit = after_insert(connection, created)
     if on_commit is not None:
         on_commit()
     return results
+
+
+def _stored(connection: Connection, new: NewInteraction) -> StoredInteraction:
+    """The record already stored for new's message (a retry)."""
+    existing = connection.execute(
+        _find_stored(), {"channel": new.channel, "dedup_key": new.dedup_key}
+    ).one()
+    return StoredInteraction(
+        int(existing.id),
+        _number(existing.asked_at, int(existing.id)),
+        False,
+        existing.reply_text,
+        bool(existing.pending_delivery),
+        existing.reply_card,
+    )
 
 
 @contextmanager
@@ -205,30 +190,37 @@ def _transaction(target: Engine | Connection) -> Iterator[Connection]:
 
 
 @functools.cache
-def _statements(dialect: str) -> tuple[Any, Any]:
-    """The insert (doing nothing for a known message) and the look-up of a stored one."""
+def _find_stored() -> Any:
+    """The look-up of the record stored for a message."""
     table = Interaction.__table__  # type: ignore[attr-defined]
-    dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-    insert_row = (
-        dialect_insert(table)
-        .on_conflict_do_nothing(index_elements=["channel", "dedup_key"])
-        .returning(table.c.id)
-    )
-    find_stored = select(
+    return select(
         table.c.id,
         table.c.asked_at,
         table.c.reply_text,
         table.c.pending_delivery,
         table.c.reply_card,
     ).where(table.c.channel == bindparam("channel"), table.c.dedup_key == bindparam("dedup_key"))
-    return insert_row, find_stored
+
+
+@functools.cache
+def _update_texts() -> Any:
+    """Setting a new record's texts once its number is known."""
+    table = Interaction.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("record_id"))
+        .values(
+            answer_text=bindparam("answer_text"),
+            reply_text=bindparam("reply_text"),
+            reply_offset=bindparam("reply_offset"),
+        )
+    )
 
 
 def _finish_insert(
     connection: Connection, new: NewInteraction, record_id: int
 ) -> StoredInteraction:
     """Fill in what depends on the new record (its number, the answer it continues)."""
-    table = Interaction.__table__  # type: ignore[attr-defined]
     number = _number(new.asked_at, record_id)
     rendered: RenderedReply | None = None
     if new.continue_previous is not None:
@@ -244,13 +236,13 @@ def _finish_insert(
     if rendered is not None:
         reply_text = rendered.reply_text
         connection.execute(
-            update(table)
-            .where(table.c.id == record_id)
-            .values(
-                answer_text=rendered.answer_text,
-                reply_text=rendered.reply_text,
-                reply_offset=rendered.reply_offset,
-            )
+            _update_texts(),
+            {
+                "record_id": record_id,
+                "answer_text": rendered.answer_text,
+                "reply_text": rendered.reply_text,
+                "reply_offset": rendered.reply_offset,
+            },
         )
     return StoredInteraction(
         record_id, number, True, reply_text, new.pending_delivery, new.reply_card

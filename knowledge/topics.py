@@ -1,9 +1,14 @@
 """Hot topics of item 41: each recorded question joins the topic most like it, or opens one.
 
-Assignment is incremental: TopicAssigner.after_insert is record_batch's hook, so a question
-gets its topic in the very transaction that records it, with no re-clustering. The assigner
-keeps every topic's keywords in memory (a few bytes each) and finds the closest topic with
-rapidfuzz (see topic_keywords.py); a question alike to none opens a new topic.
+Assignment is incremental, with no re-clustering: assign() gives questions their topics in
+the caller's transaction (record_batch's hook TopicAssigner.after_insert, or the running
+service's pass after the records are committed, handlers/topic_setup.py). The assigner keeps
+every topic's keywords in memory (a few bytes each) and finds the closest topic with rapidfuzz
+(see topic_keywords.py); a question alike to none opens a new topic.
+
+A question asked again gets its topic from known(), a look-up: exactly a topic's keywords is
+that topic's for good (nothing is closer, ties go to the older topic), any other match holds
+while no topic is added.
 
 Stable: a topic keeps the keywords of the question that opened it, ties go to the older topic,
 and questions are taken in the order they were recorded, so the same questions recorded in the
@@ -11,9 +16,9 @@ same order always form the same topics; recompute() rebuilds them all in that or
 workers share topics through the database: a topic's signature is unique (two workers opening
 the same topic at once get one row), and each batch first reads the topics others opened.
 
-interaction.topic_id is NULL for a question not looked at yet (recorded before topics existed,
-or its assignment failed: assign_unassigned() catches up), and NO_TOPIC (0) for one without
-keywords ("你好", "1").
+interaction.topic_id is NULL for a question not looked at yet (just recorded, recorded before
+topics existed, or its assignment failed: assign_unassigned() catches up), and NO_TOPIC (0) for
+one without keywords ("你好", "1").
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ NOT_QUESTION_KINDS = frozenset(
 # below the highest one seen, so each look-up goes back this far.
 _LATE_COMMIT_MARGIN = 50
 _BACKFILL_CHUNK = 500
+# Question texts whose topics known() tells (beyond this many it starts over), and the mark
+# of a topic that holds whatever topics are added.
+_REMEMBERED_QUESTIONS, _FOR_GOOD = 8192, -1
 # Floating-point slack when deciding that a topic cannot reach the threshold.
 _EPSILON = 1e-9
 
@@ -92,6 +100,8 @@ class TopicAssigner:
         self._seen_up_to = 0
         # Keyword symbol -> positions of the topics having it (see _candidates).
         self._postings: dict[str, list[int]] = {}
+        # Question text -> (its topic, how many topics there were; _FOR_GOOD), see known().
+        self._assigned: dict[str, tuple[int, int]] = {}
 
     @property
     def topic_count(self) -> int:
@@ -119,14 +129,16 @@ class TopicAssigner:
     ) -> Callable[[], None] | None:
         """Give each (record id, question, asked at) its topic inside the caller's transaction.
 
-        Returns what the caller runs once the transaction has committed: only then do topics
-        opened here join the ones later questions are compared with (a rolled-back topic must
-        not).
+        A record that already has a topic keeps it. Returns what the caller runs once the
+        transaction has committed: only then do topics opened here join the ones later
+        questions are compared with (a rolled-back topic must not), and the questions join
+        what known() tells.
         """
         if not questions:
             return None
         opened: list[_Opened] = []
         updates: list[dict[str, int]] = []
+        assigned: dict[str, tuple[int, int]] = {}
         with self._lock:
             self._read_new_topics(connection)
             for record_id, question, asked_at in questions:
@@ -138,21 +150,40 @@ class TopicAssigner:
                     continue
                 if not words:
                     updates.append({"record": record_id, "topic": NO_TOPIC})
+                    assigned[question] = (NO_TOPIC, _FOR_GOOD)
                     continue
                 code = self._symbols.code(words)
-                topic_id = self._closest(code, opened)
+                compared = len(self._ids) + len(opened)
+                topic_id, exact = self._closest(code, opened)
                 if topic_id is None:
-                    topic_id = self._open(connection, words, asked_at)
+                    topic_id, exact = self._open(connection, words, asked_at), True
                     opened.append(_Opened(topic_id, code))
+                assigned[question] = (topic_id, _FOR_GOOD if exact else compared)
                 updates.append({"record": record_id, "topic": topic_id})
         if updates:
+            # A record that has a topic keeps it (a second pass over it changes nothing).
             connection.execute(
                 update(_INTERACTION)
-                .where(_INTERACTION.c.id == bindparam("record"))
+                .where(_INTERACTION.c.id == bindparam("record"), _INTERACTION.c.topic_id.is_(None))
                 .values(topic_id=bindparam("topic")),
                 updates,
             )
-        return functools.partial(self._remember, tuple(opened)) if opened else None
+        return functools.partial(self._remember, tuple(opened), assigned)
+
+    def known(self, question: str, *, in_order: bool = False) -> int | None:
+        """The topic assign() would give question, when a look-up can tell; else None.
+
+        Told once the very same text was assigned and committed, if its topic has exactly its
+        keywords (or it has none: NO_TOPIC); with in_order (every question recorded before
+        this one has its topic), also if no topic has been added since.
+        """
+        found = self._assigned.get(question)
+        if found is None:
+            return None
+        topic_id, compared = found
+        if compared == _FOR_GOOD or (in_order and compared == len(self._ids)):
+            return topic_id
+        return None
 
     def match(self, question: str) -> TopicMatch | None:
         """The known topic a question would join, without recording anything."""
@@ -187,8 +218,10 @@ class TopicAssigner:
         with self._lock:
             self._ids, self._codes, self._known, self._seen_up_to = [], [], set(), 0
             self._postings = {}
+            self._assigned = {}
 
-    def _closest(self, code: str, opened: Sequence[_Opened]) -> int | None:
+    def _closest(self, code: str, opened: Sequence[_Opened]) -> tuple[int | None, bool]:
+        """The topic code joins (None: none is alike enough), and whether it matches exactly."""
         chosen = self._best_known(code)
         if opened:
             fresh = process.extractOne(
@@ -197,7 +230,10 @@ class TopicAssigner:
             # A topic opened in this batch is newer: it wins only by a higher score.
             if fresh is not None and (chosen is None or float(fresh[1]) > chosen[0]):
                 chosen = (float(fresh[1]), opened[fresh[2]].topic_id)
-        return chosen[1] if chosen is not None else None
+        if chosen is None:
+            return None, False
+        # Equal codes and only they score 100; no later topic can win against it.
+        return chosen[1], chosen[0] >= 100.0
 
     def _open(self, connection: Connection, words: tuple[str, ...], asked_at: datetime) -> int:
         """A new topic row, or the one another worker opened with the same keywords."""
@@ -226,11 +262,14 @@ class TopicAssigner:
                 self._add(int(topic_id), self._symbols.code(tuple(str(keywords).split())))
         self._seen_up_to = max(self._seen_up_to, int(newest))
 
-    def _remember(self, opened: tuple[_Opened, ...]) -> None:
+    def _remember(self, opened: tuple[_Opened, ...], assigned: dict[str, tuple[int, int]]) -> None:
         with self._lock:
             for topic in opened:
                 if topic.topic_id not in self._known:
                     self._add(topic.topic_id, topic.code)
+            if len(self._assigned) + len(assigned) > _REMEMBERED_QUESTIONS:
+                self._assigned = {}
+            self._assigned.update(assigned)
 
     def _add(self, topic_id: int, code: str) -> None:
         position = len(self._ids)
@@ -305,12 +344,30 @@ def _question_condition() -> list[ColumnElement[bool]]:
     ]
 
 
-def assign_unassigned(
-    engine: Engine,
-    assigner: TopicAssigner,
+def unassigned_questions(
+    connection: Connection,
     *,
-    chunk: int = _BACKFILL_CHUNK,
-    stop: threading.Event | None = None,
+    after: int = 0,
+    among: Sequence[int] | None = None,
+    limit: int = _BACKFILL_CHUNK,
+) -> list[tuple[int, str, datetime]]:
+    """Questions without a topic yet, oldest first, as (record id, question, asked at).
+
+    Those recorded after record id ``after``, or (with ``among``) those of the given records.
+    """
+    table = _INTERACTION
+    which = table.c.id > after if among is None else table.c.id.in_(among)
+    rows = connection.execute(
+        select(table.c.id, table.c.question, table.c.asked_at)
+        .where(table.c.topic_id.is_(None), which, *_question_condition())
+        .order_by(table.c.id)
+        .limit(limit if among is None else max(len(among), 1))
+    ).all()
+    return [(int(r.id), str(r.question), r.asked_at) for r in rows]
+
+
+def assign_unassigned(
+    engine: Engine, assigner: TopicAssigner, *, chunk: int = _BACKFILL_CHUNK
 ) -> int:
     """Give a topic to every question that has none yet, oldest first; returns how many.
 
@@ -318,27 +375,16 @@ def assign_unassigned(
     """
     done = 0
     after = 0
-    while stop is None or not stop.is_set():
+    while True:
         with engine.begin() as connection:
-            rows = connection.execute(
-                select(_INTERACTION.c.id, _INTERACTION.c.question, _INTERACTION.c.asked_at)
-                .where(
-                    _INTERACTION.c.topic_id.is_(None),
-                    _INTERACTION.c.id > after,
-                    *_question_condition(),
-                )
-                .order_by(_INTERACTION.c.id)
-                .limit(chunk)
-            ).all()
-            if not rows:
+            questions = unassigned_questions(connection, after=after, limit=chunk)
+            if not questions:
                 break
-            on_commit = assigner.assign(
-                connection, [(int(r.id), str(r.question), r.asked_at) for r in rows]
-            )
+            on_commit = assigner.assign(connection, questions)
         if on_commit is not None:
             on_commit()
-        after = int(rows[-1].id)
-        done += len(rows)
+        after = questions[-1][0]
+        done += len(questions)
     return done
 
 

@@ -1,29 +1,43 @@
 """Running the (synchronous) bot for WeChat within a time budget that is real.
 
-The Answerer is plain synchronous code taking about a millisecond. Run on the event loop it is
-cheapest, but then nothing can cut a slow answer short: the loop is blocked until it returns,
+The Answerer is plain synchronous code taking about half a millisecond for a new question. Run
+on the event loop, nothing can cut a slow answer short: the loop is blocked until it returns,
 every other resident waits, and the 5-second rule is only checked after the fact. Run in a
 small pool of threads, a slow answer keeps running while the handler stops waiting at the
 budget, replies "success" and hands the still-running answer to the late delivery. The pool is
-the default (ANJU_ANSWER_THREADS=2); bench/webhook.py measures what the thread hop costs.
+the default (ANJU_ANSWER_THREADS=2); bench/webhook.py measured it faster than answering on the
+loop as well.
+
+A question the bot has answered before (Answerer.answer_from_memory, microseconds) is answered
+on the event loop: the hop to a thread and back would cost more than the answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 
 from bot.answer import Answer
+
+log = logging.getLogger(__name__)
 
 
 class Answering(Protocol):
     """What the webhook needs of the bot: one answer to one message of one resident."""
 
     def answer(self, text: str, user: str = "") -> Answer: ...
+
+
+@runtime_checkable
+class RememberingAnswering(Answering, Protocol):
+    """A bot that can also tell a remembered answer at once (the Answerer)."""
+
+    def answer_from_memory(self, text: str, user: str = "") -> Answer | None: ...
 
 
 #: Builds the Answering the webhook uses from the started application (tests put a slow one in).
@@ -37,6 +51,9 @@ class BudgetedAnswers:
         if threads < 0:
             raise ValueError("threads must not be negative")
         self._answering = answering
+        self._memory = (
+            answering.answer_from_memory if isinstance(answering, RememberingAnswering) else None
+        )
         self._pool = (
             concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="answer")
             if threads
@@ -47,6 +64,19 @@ class BudgetedAnswers:
     def inline(self) -> bool:
         """True when answers run on the event loop (the budget cannot interrupt them)."""
         return self._pool is None
+
+    def remembered(self, text: str, user: str) -> Answer | None:
+        """The bot's remembered answer to text, or None (then start() the answer).
+
+        It runs on the event loop and takes microseconds; a failing memory is no answer.
+        """
+        if self._memory is None:
+            return None
+        try:
+            return self._memory(text, user)
+        except Exception:
+            log.exception("answering from memory failed; asking the bot afresh")
+            return None
 
     def start(self, text: str, user: str) -> asyncio.Future[Answer]:
         """Begin answering; the future completes with the answer (or the bot's exception)."""

@@ -60,6 +60,8 @@ RECENT_SECONDS = 120.0
 MAX_RECENT = 50_000
 #: An unreadable body is stored up to this many characters.
 MAX_UNREADABLE_CHARS = 4000
+#: Answers whose reply material is kept (the bot remembers 4096 answers; repeats cluster).
+MAX_REMEMBERED_ANSWERS = 1024
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,62 @@ class RecentReplies:
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class ReplyMaterial:
+    """What a record of one answer is made of: its sources, its reply fitted, its news card."""
+
+    text: str
+    link: str | None
+    fitted: RenderedReply
+    sources: list[dict[str, Any]]
+    card_fields: dict[str, Any]
+
+    def fit(self, text: str) -> RenderedReply:
+        """The answer's text fitted to a reply (an answer quoting its record number: afresh)."""
+        return self.fitted if text == self.text else fit_answer(text, self.link)
+
+
+class ReplyMaterials:
+    """ReplyMaterial of the answers given lately, by answer.
+
+    The bot gives the same Answer object to every repeat of a question it remembers; that
+    answer's sources, fitted text and card are then the same as the last time.
+    """
+
+    def __init__(self, base_url: str, max_size: int = MAX_REMEMBERED_ANSWERS) -> None:
+        self._base_url = base_url
+        self._max = max_size
+        # Keyed by the answer's identity: the answer, kept alive beside its material, keeps
+        # its id from being given to another object.
+        self._items: OrderedDict[tuple[int, bool], tuple[Answer, ReplyMaterial]] = OrderedDict()
+
+    def of(self, answer: Answer, news: bool) -> ReplyMaterial:
+        """The material of answer (as a news card when news is asked and possible)."""
+        key = (id(answer), news)
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found[1]
+        material = self._make(answer, news)
+        self._items[key] = (answer, material)
+        if len(self._items) > self._max:
+            self._items.popitem(last=False)
+        return material
+
+    def _make(self, answer: Answer, news: bool) -> ReplyMaterial:
+        sources = source_dicts(answer)
+        card_fields: dict[str, Any] = {}
+        if news:
+            card = news_card(answer.text, sources, self._base_url)
+            if card is not None:
+                card_fields = {
+                    "card": {"title": card.title, "description": card.description, "url": card.url},
+                    "card_text": card_as_text(card),
+                }
+        link = page_link(self._base_url, sources)
+        return ReplyMaterial(answer.text, link, fit_answer(answer.text, link), sources, card_fields)
+
+
 class Exchange:
     """Answers pushes of both channels (WeChat and WeCom) with one pipeline."""
 
@@ -164,6 +222,7 @@ class Exchange:
         self._late = late
         self._menu = menu
         self._settings = settings
+        self._material = ReplyMaterials(settings.base_url)
         self.recent = RecentReplies()
 
     async def respond(self, channel: str, message: IncomingMessage, arrived: float) -> PassiveReply:
@@ -232,32 +291,27 @@ class Exchange:
         return stored_reply(await self._writer.record(new))
 
     async def _answer(self, plan: Plan, asked: Asked, arrived: float) -> PassiveReply:
-        future = self._answers.start(plan.ask, f"{asked.channel}:{asked.resident}")
-        remaining = self._settings.budget_seconds - (time.monotonic() - arrived)
-        if not await self._answers.within(future, remaining):
-            return await self._too_slow(plan, asked, future)
-        try:
-            answer = future.result()
-        except Exception:
-            log.exception("the bot failed on a %s message; staff will answer it", asked.channel)
-            answer = _failed_answer()
-        sources = source_dicts(answer)
-        card_fields: dict[str, Any] = {}
-        if plan.news:
-            card = news_card(answer.text, sources, self._settings.base_url)
-            if card is not None:
-                card_fields = {
-                    "card": {"title": card.title, "description": card.description, "url": card.url},
-                    "card_text": card_as_text(card),
-                }
-        link = page_link(self._settings.base_url, sources)
+        user = f"{asked.channel}:{asked.resident}"
+        answer = self._answers.remembered(plan.ask, user)
+        if answer is None:
+            future = self._answers.start(plan.ask, user)
+            remaining = self._settings.budget_seconds - (time.monotonic() - arrived)
+            if not await self._answers.within(future, remaining):
+                return await self._too_slow(plan, asked, future)
+            try:
+                answer = future.result()
+            except Exception:
+                log.exception("the bot failed on a %s message; staff will answer it", asked.channel)
+                answer = _failed_answer()
+        material = self._material.of(answer, plan.news)
         new = answered_record(
             **asked.fields(),
             answer=answer,
             deadlines=self._settings.deadlines,
             reviewable=plan.reviewable,
-            fit=lambda text: fit_answer(text, link),
-            **card_fields,
+            fit=material.fit,
+            sources=material.sources,
+            **material.card_fields,
         )
         return stored_reply(await self._writer.record(new))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -9,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import fromstring as _c_fromstring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -30,6 +32,14 @@ _INBOUND_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # encoded as UTF-8 at all.
 _XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _QR_SCENE_PREFIX = "qrscene_"
+# XML is case-sensitive: a DTD can only begin with exactly this.
+_DOCTYPE = "<!DOCTYPE"
+# A safe-mode push exactly as WeChat sends it: ASCII only, no markup inside the CDATA sections,
+# so it is well-formed and these are all its fields.
+_SAFE_MODE_ENVELOPE = re.compile(
+    rb"<xml>[ \t\r\n]*<ToUserName><!\[CDATA\[([A-Za-z0-9_@.\-]{1,128})\]\]></ToUserName>"
+    rb"[ \t\r\n]*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]></Encrypt>[ \t\r\n]*</xml>[ \t\r\n]*"
+)
 
 
 class MalformedMessage(ValueError):
@@ -115,6 +125,10 @@ def parse_message(body: bytes) -> IncomingMessage:
 
 def parse_envelope(body: bytes) -> Envelope:
     """Parse an encrypted push body; raise ``MalformedMessage`` without a usable ``Encrypt``."""
+    # The body of every safe-mode push, read without a parser (any other goes through one).
+    safe = _SAFE_MODE_ENVELOPE.fullmatch(body) if len(body) <= MAX_BODY_BYTES else None
+    if safe is not None:
+        return Envelope(safe[1].decode("ascii"), safe[2].decode("ascii"), None)
     fields = _top_level_fields(_parse_root(body))
     encrypt = fields.get("Encrypt", "")
     if not encrypt:
@@ -139,7 +153,7 @@ def text_reply(to_user: str, from_user: str, content: str, create_time: int) -> 
         f"<FromUserName>{_cdata(from_user)}</FromUserName>"
         f"<CreateTime>{create_time:d}</CreateTime>"
         f"<MsgType><![CDATA[text]]></MsgType>"
-        f"<Content>{_cdata(content)}</Content></xml>"
+        f"<Content>{_content_cdata(content)}</Content></xml>"
     )
 
 
@@ -180,6 +194,10 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + cleaned.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+# The same few answers go out over and over: their escaped form is kept.
+_content_cdata = functools.lru_cache(maxsize=1024)(_cdata)
+
+
 def _parse_root(body: bytes) -> Element:
     if len(body) > MAX_BODY_BYTES:
         raise MalformedMessage(f"body is {len(body)} bytes, over the {MAX_BODY_BYTES} limit")
@@ -205,6 +223,12 @@ def _parse_root(body: bytes) -> Element:
 
 
 def _parse_text(text: str) -> Element:
+    if _DOCTYPE not in text:
+        # Without a document type declaration nothing can be declared: no entity to expand
+        # (expat refuses undefined ones), no external reference. Such a body, every body
+        # WeChat sends, is safe for the C parser, several times faster than defusedxml's
+        # pure-Python one. A body that might declare something goes through defusedxml.
+        return _c_fromstring(text)
     try:
         root: Element = fromstring(text, forbid_dtd=True)
     except DefusedXmlException as error:

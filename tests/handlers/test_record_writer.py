@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select, text
+from sqlmodel import col
 
 from handlers.record_writer import RecordWriter, writer_engine
 from knowledge.database import open_engine
@@ -130,3 +131,88 @@ def test_memory_and_postgresql_keep_the_applications_engine(engine: Engine) -> N
         memory.dispose()
     if engine.dialect.name == "postgresql":
         assert writer_engine(str(engine.url), engine, "full") is engine
+
+
+async def test_a_record_is_committed_when_its_writer_answers(engine: Engine) -> None:
+    writer = RecordWriter(engine)
+    writer.start(asyncio.get_running_loop())
+    # Another engine: its connections see only what was committed.
+    other = open_engine(str(engine.url.render_as_string(hide_password=False)), create=False)
+    try:
+        for n in range(5):
+            stored = await writer.record(question(f"msg:{n}"))
+            with other.connect() as connection:
+                found = connection.execute(
+                    select(col(Interaction.id)).where(col(Interaction.dedup_key) == f"msg:{n}")
+                ).scalar()
+            assert found == stored.id
+    finally:
+        await writer.stop()
+        other.dispose()
+
+
+class Chores:
+    """Idle work that counts its steps: due when idle, or overdue at once."""
+
+    def __init__(self, steps: int, overdue: bool = False) -> None:
+        self.left = steps
+        self.overdue = overdue
+        self.done: list[int] = []
+
+    def waiting(self) -> float | None:
+        if not self.left:
+            return None
+        return 0.0 if self.overdue else 0.01
+
+    def step(self, connection: Connection) -> None:
+        self.done.append(count_on(connection))
+        self.left -= 1
+
+
+def count_on(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(Interaction)).scalar_one())
+
+
+async def test_idle_work_is_done_between_batches_on_the_writers_connection(engine: Engine) -> None:
+    chores = Chores(3)
+    writer = RecordWriter(engine, idle=chores)
+    writer.start(asyncio.get_running_loop())
+    try:
+        await writer.record(question("msg:1"))
+        deadline = asyncio.get_running_loop().time() + 5
+        while chores.left and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+    finally:
+        await writer.stop()
+    assert chores.left == 0
+    assert chores.done[-1] == 1
+
+
+async def test_overdue_idle_work_is_done_while_records_keep_coming(engine: Engine) -> None:
+    chores = Chores(1000, overdue=True)
+    writer = RecordWriter(engine, idle=chores)
+    writer.start(asyncio.get_running_loop())
+    try:
+        for n in range(20):
+            await writer.record(question(f"msg:{n}"))
+    finally:
+        await writer.stop()
+    assert len(chores.done) >= 20
+    assert count(engine) == 20
+
+
+class BrokenChores(Chores):
+    def step(self, connection: Connection) -> None:
+        self.left -= 1
+        raise RuntimeError("the step broke")
+
+
+async def test_a_failing_idle_step_does_not_stop_the_records(engine: Engine) -> None:
+    chores = BrokenChores(1000, overdue=True)
+    writer = RecordWriter(engine, idle=chores)
+    writer.start(asyncio.get_running_loop())
+    try:
+        stored = await asyncio.gather(*(writer.record(question(f"msg:{n}")) for n in range(10)))
+    finally:
+        await writer.stop()
+    assert all(s.created for s in stored) and count(engine) == 10

@@ -222,3 +222,31 @@ def test_the_closest_topic_is_the_best_of_all_topics(
         best = max((s for s in scores if s >= assigner.threshold), default=None)
         match = assigner.match(probe)
         assert (match.score if match else None) == best, probe
+
+
+def test_a_question_asked_again_is_known_without_matching(
+    engine: Engine, extractor: KeywordExtractor
+) -> None:
+    assigner = TopicAssigner(extractor)
+    assert assigner.known("公租房怎么申请") is None
+    record(engine, assigner, ["公租房怎么申请", "申请公组房要啥条件", "你好"])
+    topic = topics_of(engine)
+    # Exactly a topic's keywords (or none at all): settled for good.
+    assert assigner.known("公租房怎么申请") == topic["公租房怎么申请"]
+    assert assigner.known("你好") == NO_TOPIC
+    # Only alike: the same topic while no topic is added, if every earlier question has one.
+    assert assigner.known("申请公组房要啥条件") is None
+    assert assigner.known("申请公组房要啥条件", in_order=True) == topic["公租房怎么申请"]
+    record(engine, assigner, ["什么时候摇号"], first=3)
+    assert assigner.known("申请公组房要啥条件", in_order=True) is None
+    assert assigner.known("公租房怎么申请") == topic["公租房怎么申请"]
+
+
+def test_a_record_that_has_a_topic_keeps_it(engine: Engine, extractor: KeywordExtractor) -> None:
+    assigner = TopicAssigner(extractor)
+    record(engine, assigner, ["公租房怎么申请"])
+    [(text, topic)] = topics_of(engine).items()
+    assert topic is not None
+    with engine.begin() as connection:
+        assigner.assign(connection, [(1, "什么时候摇号", START)])
+    assert topics_of(engine) == {text: topic}

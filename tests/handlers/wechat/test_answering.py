@@ -95,3 +95,41 @@ async def test_other_answers_go_on_while_one_is_slow() -> None:
 def test_negative_threads_are_refused() -> None:
     with pytest.raises(ValueError, match="threads"):
         BudgetedAnswers(Bot(), threads=-1)
+
+
+class RememberingBot(Bot):
+    """Remembers the answers it gave (as the Answerer does)."""
+
+    def __init__(self, broken_memory: bool = False) -> None:
+        super().__init__()
+        self.memory: dict[str, Answer] = {}
+        self.broken_memory = broken_memory
+
+    def answer(self, text: str, user: str = "") -> Answer:
+        self.memory[text] = super().answer(text, user)
+        return self.memory[text]
+
+    def answer_from_memory(self, text: str, user: str = "") -> Answer | None:
+        if self.broken_memory:
+            raise RuntimeError("the memory broke")
+        return self.memory.get(text)
+
+
+@pytest.mark.parametrize("threads", [0, 2])
+async def test_a_remembered_answer_is_told_at_once_and_a_new_one_is_started(threads: int) -> None:
+    bot = RememberingBot()
+    answers = BudgetedAnswers(bot, threads=threads)
+    try:
+        assert answers.remembered("租金", "o_a") is None
+        first = await answers.start("租金", "o_a")
+        assert answers.remembered("租金", "o_b") is first
+        assert len(bot.threads) == 1
+    finally:
+        answers.close()
+
+
+@pytest.mark.parametrize(("bot", "expected"), [(Bot(), None), (RememberingBot(True), None)])
+def test_a_bot_without_a_working_memory_remembers_nothing(bot: Bot, expected: None) -> None:
+    answers = BudgetedAnswers(bot, threads=0)
+    bot.answer("租金", "o_a")
+    assert answers.remembered("租金", "o_b") is expected

@@ -26,6 +26,9 @@ RESIDENT = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY"
 ACCOUNT = "gh_97417a04a28d"
 
 
+CORPID_LIKE = "ww5a1c9e3f7b2d8460"
+
+
 def _push(msg_type: str, extra: str = "", create_time: int = 1714112445) -> bytes:
     return (
         f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
@@ -270,6 +273,10 @@ UNSAFE_OR_BROKEN = [
     b'<!DOCTYPE xml [<!ENTITY % p SYSTEM "http://example.invalid/p">%p;]>' + _push("text"),
     b"<!DOCTYPE xml>" + _push("text"),
     _push("text", "<Content>&undefined;</Content>"),
+    # Without a DTD nothing may be declared: a lower-case one is no DTD, just broken markup.
+    b'<!doctype xml [<!ENTITY lol "lol">]>' + _push("text", "<Content>&lol;</Content>"),
+    b'<!DOCTYPE xml [<!ENTITY lol "lol">]>' + _push("text", "<Content>&lol;</Content>"),
+    b'<!DOC\x01TYPE xml [<!ENTITY lol "lol">]>' + _push("text", "<Content>&lol;</Content>"),
     _push("text", "<Content>公租房</Content>").replace("公租房".encode(), b"\xb9\xab\xd7\xe2"),
     _push("text", "<Content>\xff</Content>").replace("\xff".encode(), b"\xff"),
     _push("text", "<Content>未闭合").removesuffix(b"</xml>"),
@@ -340,6 +347,55 @@ def test_parse_envelope_safe_mode() -> None:
         b"<Encrypt><![CDATA[abc+/=]]></Encrypt></xml>"
     )
     assert (envelope.to_user, envelope.encrypt, envelope.plain) == (ACCOUNT, "abc+/=", None)
+
+
+SAFE_ENCRYPT = "kWd8mO0pT+4/ahfdtyq+0MtE0lrKW9kAYgZ5ZTlmh3ZLcuFhYsjrkfE1bNKSpTv="
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>",
+        f"<xml>\n  <ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>\n"
+        f"  <Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt>\n</xml>\n",
+        f"<xml><ToUserName><![CDATA[{CORPID_LIKE}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>",
+        # Shapes read by the parser, not recognised as WeChat's exact envelope.
+        f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt>{SAFE_ENCRYPT}</Encrypt></xml>",
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><AgentID>1000002</AgentID>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>",
+        f"<xml><ToUserName><![CDATA[公众号]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>",
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt><Encrypt><![CDATA[x]]></Encrypt></xml>",
+        # A control character WeChat lets through: the parser strips it.
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>\x0b"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>",
+    ],
+)
+def test_an_envelope_reads_the_same_with_or_without_the_parser(body: str) -> None:
+    envelope = parse_envelope(body.encode())
+    # An XML declaration in front sends any envelope through the parser.
+    parsed = parse_envelope(b'<?xml version="1.0" encoding="utf-8"?>' + body.encode())
+    assert envelope == parsed
+    assert envelope.encrypt == SAFE_ENCRYPT and envelope.plain is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xml>trailing",
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt></xmlx>",
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{SAFE_ENCRYPT}]]></Encrypt>",
+    ],
+)
+def test_an_envelope_that_is_not_xml_is_refused(body: str) -> None:
+    with pytest.raises(MalformedMessage):
+        parse_envelope(body.encode())
 
 
 def test_parse_envelope_compat_mode_carries_plaintext() -> None:

@@ -82,6 +82,19 @@ async def test_three_concurrent_retries_get_one_record_and_three_identical_repli
     assert bot.calls == 1
 
 
+async def test_concurrent_retries_of_a_remembered_question_get_one_record(
+    harness: Harness,
+) -> None:
+    # The real bot: the question is remembered after the first resident asked it, so the
+    # retries are answered on the event loop, all at once.
+    peer = await harness.peer("safe")
+    asked = await peer.text("租赁补贴怎么申请", from_user="oFirstResident")
+    xml = message_xml("text", content="租赁补贴怎么申请", msg_id=61000005)
+    replies = await asyncio.gather(*(peer.post(xml) for _ in range(3)))
+    assert {r.content for r in replies} == {asked.content}
+    assert len(records(peer.client)) == 2
+
+
 async def test_a_retry_reaching_another_worker_gets_the_stored_reply(harness: Harness) -> None:
     first = Peer(await harness.start(), "safe")
     second = Peer(await harness.start(), "safe")

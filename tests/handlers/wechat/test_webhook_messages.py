@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from aiohttp import web
 
 from bot import phrases
+from bot.answer import Answer
+from bot.answerer import Answerer
+from handlers import keys
+from handlers.wechat.answering import Answering
 from tests.handlers.wechat.conftest import (
     PUBLIC_URL,
     RESIDENT,
     Harness,
+    Peer,
     message_xml,
     records,
 )
+
+
+class WatchedAnswerer:
+    """The real bot, noting where each answer was made: in which thread, or from memory."""
+
+    def __init__(self, answerer: Answerer) -> None:
+        self._answerer = answerer
+        self.threads: list[str] = []
+        self.remembered = 0
+
+    def answer(self, text: str, user: str = "") -> Answer:
+        self.threads.append(threading.current_thread().name)
+        return self._answerer.answer(text, user)
+
+    def answer_from_memory(self, text: str, user: str = "") -> Answer | None:
+        found = self._answerer.answer_from_memory(text, user)
+        self.remembered += found is not None
+        return found
 
 
 @pytest.mark.parametrize(
@@ -211,3 +237,22 @@ async def test_plaintext_mode_answers_in_plaintext(harness: Harness) -> None:
     assert peer.mode == "plain"
     reply = await peer.text("租赁补贴怎么申请")
     assert reply.kind == "text" and "Encrypt" not in reply.raw
+
+
+async def test_a_question_asked_again_is_answered_from_memory_not_in_a_thread(
+    harness: Harness,
+) -> None:
+    watched: list[WatchedAnswerer] = []
+
+    def factory(app: web.Application) -> Answering:
+        watched.append(WatchedAnswerer(app[keys.answerer_key]))
+        return watched[0]
+
+    peer = Peer(await harness.start(answering=factory), "safe")
+    first = await peer.text("公租房申请条件是什么", from_user="oFirstResident")
+    again = await peer.text("公租房申请条件是什么", from_user="oSecondResident")
+    [bot] = watched
+    assert first.kind == again.kind == "text" and first.content == again.content
+    assert [name.startswith("answer") for name in bot.threads] == [True]
+    assert bot.remembered == 1
+    assert [r.resident_key for r in records(peer.client)] == ["oFirstResident", "oSecondResident"]
