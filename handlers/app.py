@@ -12,6 +12,7 @@ from handlers import (
     resources,
     retention_schedule,
     topic_setup,
+    worker_state_setup,
 )
 from handlers.metrics import add_metrics
 from handlers.public_site import add_public_site
@@ -31,6 +32,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.settings_key] = settings
     # Cleanup runs in reverse order: the index stops polling before the engine is disposed.
     app.cleanup_ctx.append(resources.database)
+    # Before the answerer and the webhooks, which take the conversation store and limiter.
+    app.cleanup_ctx.append(worker_state_setup.worker_state)
     app.cleanup_ctx.append(resources.records)
     app.cleanup_ctx.append(resources.knowledge)
     app.cleanup_ctx.append(topic_setup.topics)

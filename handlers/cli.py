@@ -36,6 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "database_url": getattr(args, "db", None),
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
+        "workers": getattr(args, "workers", None),
     }
     return Settings.from_env(os.environ, **overrides)
 
@@ -156,6 +157,11 @@ def command_serve(args: argparse.Namespace) -> int:
     from handlers.app import create_app
 
     settings = _settings(args)
+    if settings.workers > 1:
+        from handlers.workers import run_workers
+
+        # The same shutdown (timeout included) in every worker; see handlers/workers.py.
+        return run_workers(settings, create_app)
     # At SIGTERM aiohttp stops accepting, then waits this long for requests in flight
     # (a WeChat answer takes at most its budget) before closing connections and cleaning up.
     web.run_app(
@@ -195,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument("--db", help="database URL (default: ANJU_DATABASE_URL)")
     serving.add_argument("--host", help="listen address (default: ANJU_HOST)")
     serving.add_argument("--port", type=int, help="listen port (default: ANJU_PORT)")
+    serving.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes on the one port, PostgreSQL only (default: ANJU_WORKERS)",
+    )
     serving.set_defaults(run=command_serve)
 
     topics = commands.add_parser("topics", help="hot topics of residents' questions")

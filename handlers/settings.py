@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 _ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9]{43}")
+# A sanity bound: each worker keeps its own pool of database connections (5, 15 at peaks).
+MAX_WORKERS = 32
 
 
 class SettingsError(ValueError):
@@ -56,6 +58,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANJU_HOST", "host", "127.0.0.1", "address `anju serve` listens on"),
     Setting("ANJU_PORT", "port", "8080", "port `anju serve` listens on"),
     Setting(
+        "ANJU_WORKERS",
+        "workers",
+        "1",
+        "worker processes `anju serve` runs on one port (`--workers N`); more than one needs "
+        "PostgreSQL",
+    ),
+    Setting(
+        "ANJU_STATE_STORE",
+        "state_store",
+        "auto",
+        "where residents' conversation contexts and rate-limit counts live: memory (this "
+        "process), database (shared by every worker), or auto (database with several workers)",
+    ),
+    Setting(
         "ANJU_PUBLIC_URL",
         "public_url",
         "",
@@ -95,8 +111,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ANJU_INDEX_POLL_SECONDS",
         "index_poll_seconds",
-        "5",
-        "how often each worker checks whether the material changed",
+        "1",
+        "how often each worker checks whether the material or the published Q&A changed (one "
+        "row read); a change made through another worker is answered with within seconds",
     ),
     Setting(
         "ANJU_BUREAU_NAME",
@@ -122,13 +139,15 @@ SETTINGS: tuple[Setting, ...] = (
         "ANJU_WECHAT_APPID",
         "wechat_appid",
         "",
-        "the 公众号's AppID, for customer-service messages (staff replies)",
+        "the 公众号's AppID: checked inside every encrypted push (safe and compatible mode), "
+        "and needed for customer-service messages (late answers, staff replies)",
     ),
     Setting(
         "ANJU_WECHAT_SECRET",
         "wechat_secret",
         "",
-        "the 公众号's AppSecret; without it staff replies cannot be sent through WeChat",
+        "the 公众号's AppSecret, for the access_token of customer-service messages; without "
+        "it late answers and staff replies cannot be sent through WeChat",
     ),
     Setting(
         "ANJU_WECHAT_API_BASE",
@@ -183,8 +202,9 @@ SETTINGS: tuple[Setting, ...] = (
         "ANJU_ANSWER_THREADS",
         "answer_threads",
         "2",
-        "threads answering WeChat messages; 0 answers on the event loop, where a slow answer "
-        "holds up everyone and the budget cannot cut it short (and, measured, is slower)",
+        "threads answering new WeChat questions (a question the bot remembers is answered at "
+        "once, without them); 0 answers on the event loop instead, where a slow answer holds "
+        "up everyone and the budget cannot cut it short, and which was measured slower",
     ),
     Setting(
         "ANJU_TIMESTAMP_WINDOW_SECONDS",
@@ -258,10 +278,12 @@ class Settings:
     database_url: str = "sqlite:///anju.sqlite3"
     host: str = "127.0.0.1"
     port: int = 8080
+    workers: int = 1
+    state_store: str = "auto"
     public_url: str = ""
     load_demo: str = "auto"
     min_score: float = 0.35
-    index_poll_seconds: float = 5.0
+    index_poll_seconds: float = 1.0
     enquiry_reply_days: int = 5
     complaint_reply_days: int = 15
     holidays_file: str = ""
@@ -293,6 +315,11 @@ class Settings:
     retention_days: int = 0
 
     @property
+    def state_in_database(self) -> bool:
+        """True when conversation contexts and rate limits are kept in the database."""
+        return self.state_store == "database" or (self.state_store == "auto" and self.workers > 1)
+
+    @property
     def base_url(self) -> str:
         """Where residents reach the public site."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
@@ -316,6 +343,10 @@ class Settings:
             raise SettingsError("ANJU_LOAD_DEMO must be auto, never or always")
         if not 0 < self.port < 65536:
             raise SettingsError("ANJU_PORT must be a port number")
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise SettingsError(f"ANJU_WORKERS must be between 1 and {MAX_WORKERS}")
+        if self.state_store not in ("auto", "memory", "database"):
+            raise SettingsError("ANJU_STATE_STORE must be auto, memory or database")
         if not 0 <= self.min_score <= 1:
             raise SettingsError("ANJU_MIN_SCORE must be between 0 and 1")
         if self.enquiry_reply_days < 1 or self.complaint_reply_days < 1:

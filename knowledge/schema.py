@@ -33,7 +33,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
-from knowledge import maintenance, models, record_models
+from knowledge import maintenance, models, record_models, worker_state
 
 #: The revision of the first release's tables (see migrations/versions/v0001_baseline.py).
 BASELINE_REVISION = "0001"
@@ -93,7 +93,7 @@ class Upgrade:
 def application_tables() -> frozenset[str]:
     """The names of every table the models define."""
     # Importing the modules registers their tables on SQLModel.metadata.
-    _ = (maintenance, models, record_models)
+    _ = (maintenance, models, record_models, worker_state)
     return frozenset(SQLModel.metadata.tables)
 
 

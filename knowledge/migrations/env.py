@@ -16,10 +16,10 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from knowledge import maintenance, models, record_models
+from knowledge import maintenance, models, record_models, worker_state
 
 # Importing the modules registers their tables on SQLModel.metadata (compared by tests).
-_ = (maintenance, models, record_models)
+_ = (maintenance, models, record_models, worker_state)
 
 
 def run_migrations() -> None:
