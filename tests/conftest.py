@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import gc
 import secrets
+import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp.web_app
+import jieba
 import pytest
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
+import handlers.knowledge_base as knowledge_base_module
+import knowledge.tokenizer as tokenizer_module
+from knowledge import demo_material
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.database import normalize_database_url, open_engine
 from knowledge.element_synonyms import ElementSynonyms, load_synonyms
+from knowledge.report import ImportReport
 from knowledge.tokenizer import DomainTokenizer
 from tests.builders import make_csv, make_docx, make_html, make_xlsx
 from tests.fakes.wechat_api import fake_wechat_api  # noqa: F401
@@ -38,6 +47,57 @@ def forget_finished_apps() -> Iterator[None]:
         cache.cache_clear()
         # An app is a web of cycles: collect it now, before the next test builds another.
         gc.collect()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def share_costly_starts() -> Iterator[None]:
+    """Let the many applications tests start share what every start would rebuild the same.
+
+    Each start loads jieba's dictionary (~0.3 s) and imports the packaged demo material into a
+    new in-memory database (~0.4 s): over the suite's hundreds of starts, most of its time.
+    Here each is done once per session and then copied: a tokenizer gets its own copy of the
+    dictionary (words it adds stay its own), an application its own copy of the demo database.
+    Loading into a cache folder a test chose (tests of that cache) still reads the file.
+    """
+    real_load = tokenizer_module._load_base_dictionary
+    real_demo = demo_material.open_demo_engine
+    default_cache = Path(tempfile.gettempdir())
+    base: list[tuple[dict[str, int], int]] = []
+    demo: dict[tuple[str, str], tuple[Engine, ImportReport]] = {}
+
+    def load_shared(tokenizer: jieba.Tokenizer, cache_dir: Path) -> None:
+        if cache_dir != default_cache:
+            real_load(tokenizer, cache_dir)
+            return
+        if not base:
+            real_load(tokenizer, cache_dir)
+            base.append((dict(tokenizer.FREQ), tokenizer.total))
+        tokenizer.FREQ, tokenizer.total = dict(base[0][0]), base[0][1]
+        tokenizer.initialized = True
+
+    def demo_copy(catalog: Catalog, synonyms: ElementSynonyms) -> tuple[Engine, ImportReport]:
+        # Each application loads its own catalog and synonyms: the same when their data is.
+        key = (repr(vars(catalog)), repr(synonyms))
+        if key not in demo:
+            demo[key] = real_demo(catalog, synonyms)
+        master, report = demo[key]
+        copy = open_engine("sqlite://", create=False)
+        with master.connect() as source, copy.connect() as target:
+            source_db, target_db = (
+                source.connection.driver_connection,
+                target.connection.driver_connection,
+            )
+            assert isinstance(source_db, sqlite3.Connection)
+            assert isinstance(target_db, sqlite3.Connection)
+            source_db.backup(target_db)
+        return copy, report
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokenizer_module, "_load_base_dictionary", load_shared)
+        patch.setattr(knowledge_base_module, "open_demo_engine", demo_copy)
+        yield
+    for master, _ in demo.values():
+        master.dispose()
 
 
 @pytest.fixture
@@ -72,10 +132,27 @@ def postgres_url(postgres_admin: Engine) -> Iterator[str]:
             pytrace=False,
         )
     yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with postgres_admin.connect() as connection:
-        # An engine a test forgot to dispose must not hang the run on the drop.
-        connection.execute(text("SET lock_timeout = '10s'"))
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    drop_schema(postgres_admin, schema)
+
+
+def drop_schema(admin: Engine, schema: str, attempts: int = 5) -> None:
+    """Drop a test's schema, again when it deadlocks with work still running in it.
+
+    A test that starts its app inside its body has this schema torn down before the app: the
+    record writer may be giving the last questions their topics (a short transaction, after
+    which it waits for records) when the drop comes. The server then ends one of the two.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with admin.connect() as connection:
+                # An engine a test forgot to dispose must not hang the run on the drop.
+                connection.execute(text("SET lock_timeout = '10s'"))
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            return
+        except OperationalError as error:
+            if attempt == attempts or not isinstance(error.orig, DeadlockDetected):
+                raise
+            time.sleep(0.2 * attempt)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import OpcError
 
 from knowledge.errors import UnreadableFile
@@ -79,10 +80,28 @@ def read_word_document(file_name: str, data: bytes) -> SourceDocument:
     )
 
 
+def _paragraph_style_names(word: Any) -> tuple[dict[str, str], str]:
+    """Paragraph style names by style id, and the name of the default paragraph style.
+
+    python-docx's Paragraph.style looks the default style up anew for every paragraph without
+    one of its own, by scanning all styles: most of a long notice's reading time.
+    """
+    names: dict[str, str] = {}
+    default = ""
+    for style in word.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        names[style.style_id] = style.name or ""
+        if style.element.default:
+            default = style.name or ""
+    return names, default
+
+
 def _contents(word: Any) -> tuple[list[_Paragraph], list[Grid]]:
     paragraphs: list[_Paragraph] = []
     grids: list[Grid] = []
     last_heading = ""
+    style_names, default_style = _paragraph_style_names(word)
     for item in word.iter_inner_content():
         if hasattr(item, "rows"):
             name = last_heading or f"table {len(grids) + 1}"
@@ -92,9 +111,10 @@ def _contents(word: Any) -> tuple[list[_Paragraph], list[Grid]]:
         text = clean_line(item.text)
         if not text:
             continue
-        style = item.style.name if item.style is not None else ""
-        paragraphs.append(_Paragraph(text, style or ""))
-        if _HEADING_STYLE.match(style or ""):
+        # An unknown style id reads as the default style, as in Word (and python-docx).
+        style = style_names.get(item._p.style or "", default_style)
+        paragraphs.append(_Paragraph(text, style))
+        if _HEADING_STYLE.match(style):
             last_heading = text
     return paragraphs, grids
 
