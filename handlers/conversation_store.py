@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.conversation import CONTEXT_TTL_SECONDS, Context
 from knowledge.database import is_sqlite
@@ -83,10 +84,15 @@ class DatabaseConversations:
     def get(self, user: str) -> Context:
         """The resident's context, or an empty one when none or expired."""
         table = CONVERSATION_TABLE
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                select(table.c.context, table.c.updated_at).where(table.c.key == user)
-            ).first()
+        try:
+            with self._engine.connect() as connection:
+                row = connection.execute(
+                    select(table.c.context, table.c.updated_at).where(table.c.key == user)
+                ).first()
+        except SQLAlchemyError:
+            # A question is better answered without its context than not at all.
+            log.warning("a conversation context could not be read: answering without it")
+            return Context()
         if row is None or self._clock() - row.updated_at > self._ttl:
             return Context()
         return context_from_json(row.context, float(row.updated_at))
@@ -99,5 +105,8 @@ class DatabaseConversations:
         statement = statement.on_conflict_do_update(
             index_elements=["key"], set_={"context": stored, "updated_at": now}
         )
-        with self._engine.begin() as connection:
-            connection.execute(statement)
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(statement)
+        except SQLAlchemyError:
+            log.warning("a conversation context could not be stored: the next turn starts afresh")

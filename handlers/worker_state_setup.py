@@ -16,18 +16,22 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
 from bot.conversation import Conversations
 from handlers import keys
 from handlers.conversation_store import DatabaseConversations
 from handlers.wechat.shared_rate_limit import DatabaseRateLimiter
+from knowledge.database import is_sqlite
 from knowledge.worker_state import purge_buckets, purge_conversations
 
 log = logging.getLogger(__name__)
 
 #: How often stale contexts and full buckets are deleted.
 PURGE_SECONDS = 60.0
+#: Connections of the state engine kept open, and opened beyond them at peaks.
+STATE_POOL_SIZE = 10
+STATE_POOL_OVERFLOW = 20
 
 
 class StatePurge:
@@ -77,7 +81,7 @@ async def worker_state(app: web.Application) -> AsyncIterator[None]:
         app[keys.conversation_store_key] = Conversations()
         yield
         return
-    engine = app[keys.engine_key]
+    engine = state_engine(app[keys.engine_key])
     conversations = DatabaseConversations(engine)
     app[keys.conversation_store_key] = conversations
     limiter: DatabaseRateLimiter | None = None
@@ -91,3 +95,21 @@ async def worker_state(app: web.Application) -> AsyncIterator[None]:
     purge.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await purge
+    if engine is not app[keys.engine_key]:
+        engine.dispose()
+
+
+def state_engine(engine: Engine) -> Engine:
+    """The engine residents' state is read and written with, twice or more per message.
+
+    On PostgreSQL a pool of its own: without the main pool's ping before each use (a round
+    trip as long as the statement) and large enough for the event loop's threads, so that
+    connections are not opened and closed under load. A connection the server dropped fails
+    one statement, which the store and the limiter survive (they fail open), and the pool then
+    replaces its connections. SQLite keeps the one engine (its writes are serialised anyway).
+    """
+    if is_sqlite(engine):
+        return engine
+    return create_engine(
+        engine.url, pool_size=STATE_POOL_SIZE, max_overflow=STATE_POOL_OVERFLOW, pool_pre_ping=False
+    )

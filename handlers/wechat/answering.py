@@ -9,7 +9,9 @@ the default (ANJU_ANSWER_THREADS=2); bench/webhook.py measured it faster than an
 loop as well.
 
 A question the bot has answered before (Answerer.answer_from_memory, microseconds) is answered
-on the event loop: the hop to a thread and back would cost more than the answer.
+on the event loop: the hop to a thread and back would cost more than the answer. Not when the
+conversations live in the database (several workers): reading a resident's context is then a
+round trip to the server, which must not hold up the loop.
 """
 
 from __future__ import annotations
@@ -47,12 +49,14 @@ AnsweringFactory = Callable[[web.Application], Answering]
 class BudgetedAnswers:
     """Starts answers (in threads; inline when threads is 0) and waits for them up to a budget."""
 
-    def __init__(self, answering: Answering, threads: int) -> None:
+    def __init__(self, answering: Answering, threads: int, *, memory_on_loop: bool = True) -> None:
         if threads < 0:
             raise ValueError("threads must not be negative")
         self._answering = answering
         self._memory = (
-            answering.answer_from_memory if isinstance(answering, RememberingAnswering) else None
+            answering.answer_from_memory
+            if memory_on_loop and isinstance(answering, RememberingAnswering)
+            else None
         )
         self._pool = (
             concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="answer")

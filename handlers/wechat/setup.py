@@ -13,6 +13,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import Engine
 
+from bot.conversation import Conversations
 from handlers import keys
 from handlers.answer_records import ReplyDeadlines
 from handlers.settings import Settings
@@ -70,7 +71,11 @@ async def webhooks(app: web.Application) -> AsyncIterator[None]:
     engine = app[keys.engine_key]
     menu = await asyncio.to_thread(load_menu, menu_path(settings))
     factory = app.get(keys.answering_factory_key, _default_answering)
-    answers = BudgetedAnswers(factory(app), settings.answer_threads)
+    # Remembered answers on the loop only while contexts are in this process (no round trip).
+    # (app.get() does not type-check with a Protocol-typed key.)
+    store = app[keys.conversation_store_key] if keys.conversation_store_key in app else None  # noqa: SIM401
+    local = store is None or isinstance(store, Conversations)
+    answers = BudgetedAnswers(factory(app), settings.answer_threads, memory_on_loop=local)
     limiter = app.get(keys.rate_limiter_key)
     if limiter is None:
         limiter = TokenBucketLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from bot.answerer import Answerer
 from bot.conversation import CONTEXT_TTL_SECONDS, Context
@@ -184,3 +184,16 @@ def test_a_follow_up_answered_by_another_worker_completes_the_first_turn(
     assert "韩志勇" in completed.text
     # Without the first turn the same words are not enough.
     assert second.answer("后四位2657", "wechat:oResident0002").kind.value == "ask_for_tail"
+
+
+def test_a_database_that_fails_answers_without_a_context(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DatabaseConversations(engine, clock=Clock())
+    store.put("wechat:o_a", Context(intent="listing", turns=1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE conversation_context"))
+    store.put("wechat:o_a", Context(intent="result", turns=2))
+    assert store.get("wechat:o_a") == Context()
+    assert "could not be stored" in caplog.text
+    assert "could not be read" in caplog.text

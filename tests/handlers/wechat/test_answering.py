@@ -133,3 +133,10 @@ def test_a_bot_without_a_working_memory_remembers_nothing(bot: Bot, expected: No
     answers = BudgetedAnswers(bot, threads=0)
     bot.answer("租金", "o_a")
     assert answers.remembered("租金", "o_b") is expected
+
+
+def test_memory_stays_off_the_loop_when_contexts_are_in_the_database() -> None:
+    bot = RememberingBot()
+    answers = BudgetedAnswers(bot, threads=0, memory_on_loop=False)
+    bot.answer("租金", "o_a")
+    assert answers.remembered("租金", "o_b") is None

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from handlers.wechat.rate_limit import TokenBucketLimiter
 from handlers.wechat.shared_rate_limit import DatabaseRateLimiter
@@ -113,3 +113,15 @@ def test_a_limit_must_be_positive(engine: Engine, per_minute: float, burst: int)
 
 def test_a_bucket_is_full_again_after_burst_over_rate(engine: Engine) -> None:
     assert DatabaseRateLimiter(engine, per_minute=20, burst=10).full_after_seconds == 30.0
+
+
+def test_a_database_that_fails_lets_the_message_through(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = DatabaseRateLimiter(engine, per_minute=6, burst=1, clock=Clock())
+    assert limiter.allow_now("o_a")
+    assert not limiter.allow_now("o_a")
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE rate_bucket"))
+    assert limiter.allow_now("o_a")
+    assert "let through" in caplog.text
