@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from knowledge.record_models import Interaction, Topic
 from knowledge.records import NewInteraction
+from knowledge.retention import REMOVED_TEXT
 from knowledge.topic_keywords import KeywordExtractor, SymbolTable, signature
 
 log = logging.getLogger(__name__)
@@ -341,6 +342,8 @@ def _question_condition() -> list[ColumnElement[bool]]:
     return [
         _INTERACTION.c.message_type.in_(QUESTION_TYPES),
         _INTERACTION.c.answer_kind.not_in(sorted(NOT_QUESTION_KINDS)),
+        # Retention removed the words: nothing is left to group them by.
+        _INTERACTION.c.question != REMOVED_TEXT,
     ]
 
 
@@ -391,10 +394,15 @@ def assign_unassigned(
 def recompute(engine: Engine, assigner: TopicAssigner) -> int:
     """Delete every topic and assign all questions again in the order they were recorded.
 
-    For a changed topic_words.toml or threshold; run it while no questions arrive.
+    For a changed topic_words.toml or threshold; run it while no questions arrive. Records
+    whose text retention removed cannot be grouped again: they keep their topics, which stay
+    (so the weekly statistics by topic keep counting them) and take new questions as before.
     """
+    removed = _INTERACTION.c.question == REMOVED_TEXT
+    kept = select(_INTERACTION.c.topic_id).where(removed, _INTERACTION.c.topic_id.is_not(None))
     with engine.begin() as connection:
-        connection.execute(update(_INTERACTION).values(topic_id=None))
-        connection.execute(delete(_TOPIC))
+        connection.execute(update(_INTERACTION).where(~removed).values(topic_id=None))
+        connection.execute(delete(_TOPIC).where(_TOPIC.c.id.not_in(kept)))
     assigner.forget()
+    assigner.load(engine)
     return assign_unassigned(engine, assigner)

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
 from knowledge.database import open_engine
 from knowledge.record_models import Interaction, Topic
 from knowledge.records import NewInteraction, record_batch
+from knowledge.retention import REMOVED_TEXT
 from knowledge.tokenizer import DomainTokenizer
 from knowledge.topic_keywords import KeywordExtractor
 from knowledge.topics import NO_TOPIC, TopicAssigner, assign_unassigned, is_question, recompute
@@ -250,3 +251,24 @@ def test_a_record_that_has_a_topic_keeps_it(engine: Engine, extractor: KeywordEx
     with engine.begin() as connection:
         assigner.assign(connection, [(1, "什么时候摇号", START)])
     assert topics_of(engine) == {text: topic}
+
+
+def test_recompute_keeps_the_topics_of_records_whose_text_retention_removed(
+    engine: Engine, extractor: KeywordExtractor
+) -> None:
+    record(engine, TopicAssigner(extractor), WEEK)
+    before = topics_of(engine)
+    applying = before["公租房怎么申请"]
+    with engine.begin() as connection:
+        connection.execute(
+            update(Interaction)
+            .where(col(Interaction.question) == "公租房怎么申请")
+            .values(question=REMOVED_TEXT)
+        )
+    recompute(engine, TopicAssigner(extractor))
+    after = topics_of(engine)
+    assert after[REMOVED_TEXT] == applying
+    # The kept topic still gathers the questions like the one whose words are gone.
+    assert after["申请公组房要啥条件"] == after["gzf怎么申请"] == applying
+    with Session(engine) as session:
+        assert session.get(Topic, applying) is not None
