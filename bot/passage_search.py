@@ -168,13 +168,15 @@ def build_query(
     framed = _QUESTION_FRAMES.sub(" ", _FIGURES.sub(" ", text))
     # The expansion phrases this question holds (looked up once, not per word).
     present = [(p, e) for p, e in vocabulary.expansions.items() if p in text]
-    # A longer phrase that asks for no feature speaks for its words: 多少天 asks for a time,
-    # not for 多少 (money).
+    # A longer phrase speaks for its words when it asks for no feature, or when both are
+    # question words: 多少天 asks for a span of time, not for 多少 (money).
     present = [
         (p, e)
         for p, e in present
         if not any(
-            p != q and p in q and not any(x.startswith(FEATURE_PREFIX) for x in f)
+            p != q
+            and p in q
+            and (not _asks_features(f) or (_asks_only_features(f) and _asks_only_features(e)))
             for q, f in present
         )
     ]
@@ -220,6 +222,14 @@ def build_query(
         for term, alternatives in concepts
     )
     return Query(tuple(concepts), boosts, weights, tuple(primary))
+
+
+def _asks_features(expansions: Iterable[str]) -> bool:
+    return any(x.startswith(FEATURE_PREFIX) for x in expansions)
+
+
+def _asks_only_features(expansions: Iterable[str]) -> bool:
+    return all(x.startswith(FEATURE_PREFIX) for x in expansions)
 
 
 def _join_single_characters(

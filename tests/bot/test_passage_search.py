@@ -26,8 +26,8 @@ def concepts(index: SearchIndex, text: str) -> dict[str, frozenset[str]]:
 @pytest.mark.parametrize(
     ("text", "asked", "not_asked"),
     [
-        # 多少天 asks for a time: no concept of money from its 多少.
-        ("交了申请等多少天能出审核结果", "工作日", "#money"),
+        # 多少天 asks for a span of time: no concept of money from its 多少.
+        ("交了申请等多少天能出审核结果", "#duration", "#money"),
         # 多少钱 does ask for money.
         ("物业费一个月多少钱", "#money", "工作日"),
     ],

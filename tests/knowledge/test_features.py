@@ -20,6 +20,11 @@ from knowledge.features import feature_terms
         # A rate per month is no date: "啥时候发" must not find the subsidy standard.
         ("低保家庭每月每平方米8元", {"#money"}),
         ("每年参加年度资格审核", set()),
+        # A span counted from an event answers "多久"; the word 期限 with a term does not.
+        ("自领取钥匙之日起60日内完成装修", {"#duration"}),
+        ("受理后20个工作日完成审核", {"#duration"}),
+        ("住满一年后可以申请换房", {"#duration"}),
+        ("保修期限2年", set()),
     ],
 )
 def test_markers_of_a_passage(text: str, markers: set[str]) -> None:
