@@ -6,6 +6,11 @@ one character with it (two-character terms: one), is rewritten to the term. A co
 term is never rewritten, and a window that is itself a common word is left alone, which keeps
 clean text clean. Latin tokens that spell a term's pinyin or its initials (gongzufang, gzf) are
 replaced by the term.
+
+Handwriting and stroke input give slips of shape instead (租凭 for 租赁, 底保 for 低保): a
+window that differs from a term in one character of the term's look-alike group
+(lookalike_characters.txt) is rewritten too, unless that character makes a common word with
+its neighbour outside the window (到底保不保 keeps its 到底).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from pypinyin import Style, pinyin
 
@@ -63,6 +70,7 @@ class SpellingCorrector:
         self,
         vocabulary: Iterable[str],
         is_common_word: Callable[[str], bool] = lambda _word: False,
+        lookalikes: Iterable[str] | None = None,
     ) -> None:
         self._readings: dict[str, frozenset[str]] = {}
         # Residents send the same questions again and again (a lottery day): cut each once.
@@ -81,6 +89,14 @@ class SpellingCorrector:
             for spelling in _latin_spellings(word):
                 self._latin.setdefault(spelling, word)
         self._lengths = sorted({length for length, _ in self._by_start}, reverse=True)
+        groups = load_lookalike_groups() if lookalikes is None else tuple(lookalikes)
+        self._lookalikes = _lookalike_map(groups)
+        # Each term under each of its characters masked: 租?补贴 finds 租赁补贴 from 租凭补贴.
+        self._by_mask: dict[str, list[str]] = {}
+        for word in words:
+            for i, char in enumerate(word):
+                if char in self._lookalikes:
+                    self._by_mask.setdefault(_masked(word, i), []).append(word)
 
     def _reading(self, char: str) -> frozenset[str]:
         found = self._readings.get(char)
@@ -116,7 +132,9 @@ class SpellingCorrector:
                 span = range(start, start + length)
                 if any(p in taken or exact.get(p, 0) >= length for p in span):
                     continue
-                term = self._match(text[start : start + length])
+                term = self._match(text[start : start + length]) or self._match_shape(
+                    text, start, length
+                )
                 if term is None or any(p in exact and term[p - start] != text[p] for p in span):
                     continue
                 replacements[start] = term
@@ -165,6 +183,47 @@ class SpellingCorrector:
                 if _sounds_alike(readings, term.syllables) and _close_enough(window, term):
                     return term.text
         return None
+
+    def _match_shape(self, text: str, start: int, length: int) -> str | None:
+        """The term the window is a look-alike slip of (one character of the same shape)."""
+        window = text[start : start + length]
+        if not self._by_mask or not _all_cjk(window):
+            return None
+        if length == 2 and self._is_common_word(window):
+            return None
+        for i, char in enumerate(window):
+            for term in self._by_mask.get(_masked(window, i), ()):
+                if char not in self._lookalikes.get(term[i], ()):
+                    continue
+                before = text[start + i - 1 : start + i + 1] if i == 0 and start > 0 else ""
+                after = text[start + i : start + i + 2] if i == length - 1 else ""
+                if any(len(w) == 2 and self._is_common_word(w) for w in (before, after)):
+                    # 到底 in 到底保不保: the character belongs to its neighbour's word.
+                    continue
+                return term
+        return None
+
+
+def _masked(word: str, position: int) -> str:
+    return word[:position] + "?" + word[position + 1 :]
+
+
+def _lookalike_map(groups: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each character → the characters it is mistaken for (itself excluded)."""
+    found: dict[str, set[str]] = {}
+    for group in groups:
+        chars = [ch for ch in group if _CJK_CHAR.match(ch)]
+        for ch in chars:
+            found.setdefault(ch, set()).update(c for c in chars if c != ch)
+    return {ch: frozenset(others) for ch, others in found.items()}
+
+
+@cache
+def load_lookalike_groups() -> tuple[str, ...]:
+    """The packaged groups of characters confused by shape (lookalike_characters.txt)."""
+    text = resources.files("knowledge").joinpath("data", "lookalike_characters.txt")
+    lines = text.read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _all_cjk(text: str) -> bool:

@@ -103,3 +103,32 @@ def test_without_a_common_word_test_short_windows_are_more_eager() -> None:
 )
 def test_fold_syllable(syllable: str, folded: str) -> None:
     assert fold_syllable(syllable) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "corrected"),
+    [
+        # Slips of shape, not of sound: 凭 (ping) for 赁 (lin), 侯 for 候.
+        ("领租凭补贴要啥手续", "领租赁补贴要啥手续"),
+        ("轮侯的人多不多", "轮候的人多不多"),
+    ],
+)
+def test_lookalike_slips_are_corrected(
+    corrector: SpellingCorrector, text: str, corrected: str
+) -> None:
+    result = corrector.correct(text)
+    assert result.text == corrected
+    assert len(result.fixes) == 1
+
+
+def test_a_lookalike_that_belongs_to_its_neighbours_word_is_kept(
+    tokenizer: DomainTokenizer,
+) -> None:
+    # 往 looks like 住, but in 以往 it is a word of its own with 以.
+    corrector = SpellingCorrector(["住房"], common_word_test(tokenizer.frequency), ["住往"])
+    assert corrector.correct("比以往房子多").text == "比以往房子多"
+    assert corrector.correct("往房申请").text == "住房申请"
+
+
+def test_without_lookalike_groups_only_sound_is_corrected() -> None:
+    assert SpellingCorrector(["租赁补贴"], lookalikes=()).correct("租凭补贴").text == "租凭补贴"
