@@ -32,7 +32,7 @@ from bot.document_answers import (
 from bot.eligibility import find_limits
 from bot.eligibility_answers import precheck_lines, subsidy_lines
 from bot.intents import Intent, offers_paid_promise
-from bot.passage_answers import overview_lines
+from bot.passage_answers import answers_a_particular_case, overview_lines
 from bot.people_answers import privacy_reply, result_reply
 from bot.subsidy import read_subsidy_rule
 from bot.table_answers import TableReply, asked_projects, listing_reply, project_rows_reply
@@ -369,8 +369,16 @@ class Answerer:
         lines.extend(merged_tier_lines(index, u))
         overview: list[str] = []
         tiers_asked = housing in ("", "公租房")
-        if quoted and found is not None and not category and not figures.given and tiers_asked:
-            # Spec: with no category named, each tier's conditions, briefly.
+        if (
+            quoted
+            and found is not None
+            and not category
+            and not figures.given
+            and tiers_asked
+            and not answers_a_particular_case(index, found.query, found.quote.entries[0])
+        ):
+            # Spec: with no category named, each tier's conditions, briefly; but a question
+            # about a particular case (房改房) gets the rule on that case.
             overview = overview_lines(index, found.quote.entries[0])
         if overview and found is not None:
             lines.extend(overview)

@@ -42,6 +42,8 @@ _EXTRA_MIN_GAIN_SAME_DOCUMENT = 0.08
 # A longer document's other passages are not all weighed as extras (a 100k-word regulation).
 _MAX_DOCUMENT_CANDIDATES = 200
 _TITLED_SECTION_EDGE = 0.01
+# A word weighing less than this (a lone character, a bare number) names no particular case.
+_PARTICULAR_MIN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,33 @@ def overview_lines(index: SearchIndex, entry: Entry) -> list[str]:
             joined = joined[:_GROUP_LINE_CHARS] + "…"
         lines.append(f"{child.rstrip('：:')}：{joined}")
     return lines
+
+
+def answers_a_particular_case(index: SearchIndex, query: Query, entry: Entry) -> bool:
+    """True when the passage matches a word of the question that most of its sibling sections
+    lack: 房改房 asked and met in the rule on who may not apply is that rule's case, not a
+    question for the overview of every tier."""
+    if entry.doc is None or _SEPARATOR not in entry.heading:
+        return False
+    parent = entry.heading.rsplit(_SEPARATOR, 1)[0]
+    groups: dict[str, set[str]] = {}
+    for passage in index.document_passages(entry.doc.document_id):
+        if passage.heading.startswith(parent + _SEPARATOR):
+            child = passage.heading[len(parent) + len(_SEPARATOR) :].split(_SEPARATOR)[0]
+            groups.setdefault(child, set()).update(index.terms_of_entry(passage))
+    if len(groups) < _MIN_GROUPS:
+        return False
+    own = index.terms_of_entry(entry)
+    weights = query.weights or (1.0,) * len(query.concepts)
+    primary = query.primary or tuple(a for _, a in query.concepts)
+    for (concept, _), words, weight in zip(query.concepts, primary, weights, strict=True):
+        if concept.startswith(FEATURE_PREFIX) or weight < _PARTICULAR_MIN_WEIGHT:
+            continue
+        if words & own:
+            holding = sum(1 for terms in groups.values() if words & terms)
+            if holding * 2 < len(groups):
+                return True
+    return False
 
 
 def _section_label(entry: Entry) -> str:
