@@ -37,6 +37,7 @@ MATERIAL = Material(
                 (_GRADUATES, "- 在本县连续缴纳社会保险满6个月。"),
                 (_EXCLUDED, "- 已购买经济适用住房或者集资建房的；"),
                 (_EXCLUDED, "- 正在领取租赁补贴的。"),
+                ("二、配租", "配租套型按家庭人口确定：单人家庭配租单间，2至3人家庭配租一室一厅。"),
             ),
         ),
     ),
@@ -58,3 +59,9 @@ def test_a_particular_case_gets_its_rule(answerer: Answerer) -> None:
 def test_a_general_question_still_gets_every_tier(answerer: Answerer) -> None:
     text = answerer.answer("公租房申请条件是什么", "b").text
     assert "1200" in text and "2500" in text and "毕业未满5年" in text, text
+
+
+@pytest.mark.parametrize("question", ["两口人能分啥样的房", "公租房一个人给多大的房"])
+def test_the_household_size_decides_the_flat(answerer: Answerer, question: str) -> None:
+    text = answerer.answer(question, "c").text
+    assert "配租套型按家庭人口确定" in text, text
