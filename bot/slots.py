@@ -95,6 +95,7 @@ _ORDERINGS = (
     ("largest", re.compile(r"最大|大点|大一点|大些|宽敞|面积大")),
     ("smallest", re.compile(r"最小|小点|小一点|面积小")),
 )
+_SWAP = re.compile(r"换\s*(?:个|套|间|成|到|一套|一个|一间)?\s*(?:稍|更)?(?:大|小|便宜)")
 _BATCH = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*批")
 _RURAL = re.compile(r"农村户口|村里户口|农业户口|农村户籍")
 _LOCAL_URBAN = re.compile(r"城镇户口|县城户口|城镇户籍|本县户口|本地户口")
@@ -334,7 +335,13 @@ def has_full_id(text: str) -> bool:
 
 
 def extract_ordering(text: str) -> str:
-    """'cheapest' for 最便宜, 'largest' for 最大/大点, 'smallest' for 最小 ('' when none)."""
+    """'cheapest' for 最便宜, 'largest' for 最大/大点, 'smallest' for 最小 ('' when none).
+
+    A comparative after 换 (换个大点的, 换套小一点的) is a tenant asking to swap flats, not
+    for the listing's largest or cheapest.
+    """
+    if _SWAP.search(text):
+        return ""
     for name, pattern in _ORDERINGS:
         if pattern.search(text):
             return name

@@ -144,6 +144,9 @@ def test_an_area_written_with_the_square_metre_sign() -> None:
         ("想要大点的", "largest"),
         ("最小的多大", "smallest"),
         ("还有房吗", ""),
+        # A tenant asking to swap for a bigger or smaller flat orders no listing.
+        ("孩子大了 想换个大点的", ""),
+        ("老人走了 能换套小一点的吗", ""),
     ],
 )
 def test_ordering(text: str, ordering: str) -> None:
