@@ -8,7 +8,7 @@ nothing is ever raised to mean "no answer".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -40,6 +40,7 @@ from bot.understanding import Understanding, understand
 from bot.vocabulary import Vocabulary, load_vocabulary
 from knowledge.catalog import Catalog
 from knowledge.index import SearchIndex
+from knowledge.projects import ProjectMention
 
 DEFAULT_MIN_SCORE = 0.35
 ENQUIRY_DAYS = 5
@@ -310,7 +311,12 @@ class Answerer:
             rows = project_rows_reply(u, context, index, found.query)
             # Asked what is being built, the project lists answer before any passage.
             good_enough = construction and rows.score >= found.quote.coverage - _ROWS_MARGIN
-            if rows.lines and (good_enough or rows.score >= found.quote.coverage):
+            # A passage that never names the project asked about (another project's completion)
+            # does not beat that project's own rows, however many of the other words it holds.
+            elsewhere = bool(u.slots.projects) and not _names_project(
+                found.quote.entries[0].text, u.slots.projects
+            )
+            if rows.lines and (good_enough or elsewhere or rows.score >= found.quote.coverage):
                 table = rows
         new_context = self._context_after(u, context, Intent.LISTING, found, table.project)
         if table.lines and table.score >= self.min_score:
@@ -460,6 +466,10 @@ class Answerer:
             intent=Intent.CATALOG.value,
         )
         return answer, new_context
+
+
+def _names_project(text: str, projects: Sequence[ProjectMention]) -> bool:
+    return any(m.name in text or m.said in text for m in projects)
 
 
 def _asks_about_change(text: str) -> bool:
