@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from processes import free_port
 from sqlalchemy import create_engine, text
 
 from knowledge.database import normalize_database_url
@@ -29,16 +29,7 @@ from knowledge.database import normalize_database_url
 TEST_SERVER = "postgresql://127.0.0.1:5432/test"
 TOKEN = "benchLoadToken"
 STARTUP_SECONDS = 120.0
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 RUN_MAIN = "import sys; from handlers.cli import main; sys.exit(main())"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @contextmanager
@@ -57,20 +48,6 @@ def bench_database(url: str | None) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
-
-
-def rss_kib(pid: int) -> int:
-    """Resident set size of a process (KiB)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def children_of(pid: int) -> list[int]:

@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -43,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from processes import cpu_seconds, free_port
 from webhook_requests import AES_KEY, APPID, TOKEN, Build, request_builder, write_requests
 
 BENCH = Path(__file__).resolve().parent
@@ -54,7 +54,6 @@ STARTUP_SECONDS = 90.0
 WARMUP_SECONDS = 3
 VARIANTS = ("full", "normal", "inline", "nobot")
 _BENCH_LINE = re.compile(r"^BENCH (.*)$", re.MULTILINE)
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -103,18 +102,6 @@ def two_cores() -> tuple[int, int]:
     if len(cores) < 2:
         raise SystemExit("the benchmark needs two cores (server and load generator apart)")
     return cores[0], cores[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
